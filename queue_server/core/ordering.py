@@ -1,0 +1,109 @@
+"""Which waiting ticket a window calls next.
+
+Theory of operation
+-------------------
+A window may take a waiting ticket whose service it serves, unless the ticket is addressed to
+one window or one operator (a transfer), in which case only that window or operator may.
+Eligible tickets fall into classes, served highest first:
+
+    FRONT     a return placed at the front (from the postponed pool, a transfer-back, ...)
+    AGED      any ticket that has waited at least ``ageing_min`` since issue (if ageing is on)
+    PRIORITY  a ticket with a priority category
+    NORMAL    everything else
+
+FRONT and AGED are first-in first-out by queue time, so nothing waits forever once aged.
+Between PRIORITY and NORMAL the office chooses: STRICT (priority first) or INTERLEAVE p:n (p
+priority calls, then n normal ones, while both classes wait; the position in that cycle is
+kept per window).  Within PRIORITY and NORMAL the ticket with the highest score wins:
+seconds in the queue x the window's weight for its service (x the category's weight for
+priority tickets).  With equal weights that is plain first-in first-out.  Ties go to the
+earlier queue time, then the earlier issue time, then the ticket id, so the choice is total
+and never depends on dictionary or database order.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from .model import OrderingMode, OrderingPolicy, PriorityCategory
+from .office_state import Ticket, WindowState
+
+
+class QueueClass(enum.IntEnum):
+    NORMAL = 0
+    PRIORITY = 1
+    AGED = 2
+    FRONT = 3
+
+
+def may_take(window: WindowState, ticket: Ticket) -> bool:
+    """Whether ``window`` (with its current operator) may call ``ticket``."""
+    if ticket.target_operator is not None:
+        return ticket.target_operator == window.operator
+    if ticket.target_window is not None:
+        return ticket.target_window == window.number
+    return ticket.service_id in window.services
+
+
+def queue_class(ticket: Ticket, policy: OrderingPolicy, now: datetime) -> QueueClass:
+    if ticket.front:
+        return QueueClass.FRONT
+    if policy.ageing_min > 0 and (now - ticket.issued_at).total_seconds() >= policy.ageing_min * 60:
+        return QueueClass.AGED
+    if ticket.priority_id is not None:
+        return QueueClass.PRIORITY
+    return QueueClass.NORMAL
+
+
+def _queued_at(ticket: Ticket) -> datetime:
+    return ticket.queued_at or ticket.issued_at
+
+
+def _fifo_key(ticket: Ticket) -> tuple[datetime, datetime, str]:
+    return (_queued_at(ticket), ticket.issued_at, ticket.id)
+
+
+def _best(
+    tickets: list[Ticket], window: WindowState, categories: Mapping[str, PriorityCategory], now: datetime
+) -> Ticket:
+    def key(ticket: Ticket) -> tuple[float, datetime, datetime, str]:
+        score = (now - _queued_at(ticket)).total_seconds() * window.services.get(ticket.service_id, 1.0)
+        if ticket.priority_id is not None and ticket.priority_id in categories:
+            score *= categories[ticket.priority_id].weight
+        return (-score, *_fifo_key(ticket))
+
+    return min(tickets, key=key)
+
+
+def choose_next(
+    window: WindowState,
+    waiting: Iterable[Ticket],
+    policy: OrderingPolicy,
+    categories: Mapping[str, PriorityCategory],
+    now: datetime,
+) -> tuple[Ticket | None, int]:
+    """The ticket ``window`` calls next (None if nobody waits for it) and its new cycle position."""
+    by_class: dict[QueueClass, list[Ticket]] = {}
+    for ticket in waiting:
+        if may_take(window, ticket):
+            by_class.setdefault(queue_class(ticket, policy, now), []).append(ticket)
+    for fifo_class in (QueueClass.FRONT, QueueClass.AGED):
+        if fifo_class in by_class:
+            return min(by_class[fifo_class], key=_fifo_key), window.cycle_pos
+    priority = by_class.get(QueueClass.PRIORITY)
+    normal = by_class.get(QueueClass.NORMAL)
+    if not priority and not normal:
+        return None, window.cycle_pos
+    if not normal:
+        assert priority
+        return _best(priority, window, categories, now), window.cycle_pos
+    if not priority:
+        return _best(normal, window, categories, now), window.cycle_pos
+    if policy.mode is OrderingMode.STRICT:
+        return _best(priority, window, categories, now), window.cycle_pos
+    cycle = max(1, policy.interleave_priority) + max(1, policy.interleave_normal)
+    position = window.cycle_pos % cycle
+    chosen = priority if position < max(1, policy.interleave_priority) else normal
+    return _best(chosen, window, categories, now), (position + 1) % cycle
