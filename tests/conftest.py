@@ -1,0 +1,39 @@
+"""Fixtures shared by every test tier.
+
+``db_url`` runs a test once on SQLite (a file in tmp_path) and once on PostgreSQL when
+``TALON_TEST_POSTGRES_URL`` names a database (CI makes a throwaway one); the PostgreSQL
+database is emptied before each test.  Without the variable the PostgreSQL half is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+
+POSTGRES_URL = os.environ.get("TALON_TEST_POSTGRES_URL", "")
+
+
+def reset_postgres(url: str) -> None:
+    from queue_server.store.database import normalize_url
+
+    engine = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/talon.sqlite3"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("TALON_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
+    reset_postgres(POSTGRES_URL)
+    yield POSTGRES_URL
