@@ -12,7 +12,7 @@ install:
 	@VENV=$(VENV) ./scripts/bootstrap.sh
 
 demo: install
-	$(PY) -m queue_server.demo --host $(HOST) --port $(PORT)
+	$(VENV)/bin/talon-server run --demo --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
