@@ -7,6 +7,7 @@
     talon-server run (--config FILE | --demo [--offices K]) [--host H] [--port P] [--db URL]
     talon-server simulate --seed S --visitors N --windows W --day YYYY-MM-DD [--json] [--db URL]
     talon-server hash-password                        argon2id hash for a configuration file
+    talon-server check-config FILE                    check a configuration file, change nothing
 
 Without ``--db`` the data lives in SQLite under ``$TALON_DATA_DIR`` (default ``./var``):
 ``talon.sqlite3`` for a configured site, ``demo.sqlite3`` for the demo.
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from queue_server.config import ConfigError, Site, demo_site, load_site, main_hash_password
+from queue_server.config.cli import main_check_config
 from queue_server.simulator.cli import register as register_simulate
 from queue_server.simulator.cli import run as run_simulate
 from queue_server.store import Store
@@ -65,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_simulate(commands)
     commands.add_parser("hash-password", help="print an argon2id hash of a password read from stdin")
+    check_config = commands.add_parser("check-config", help="check a configuration file without touching the database")
+    check_config.add_argument("file")
     return parser
 
 
@@ -130,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_simulate(args)
         if args.command == "hash-password":
             return main_hash_password([])
+        if args.command == "check-config":
+            return main_check_config([args.file])
     except ConfigError as error:
         print(f"talon-server: configuration error:\n{error}", file=sys.stderr)
         return 2

@@ -81,11 +81,19 @@ class Table:
         self.where = where
         self.problems = problems
         self.asked: set[str] = set()
+        self.missing: dict[str, str] = {}  # required key -> the problem reported for it
         self.ok = True
 
     def problem(self, message: str) -> None:
         self.ok = False
         self.problems.add(self.where, message)
+
+    def missing_key(self, message: str, *keys: str) -> None:
+        """Report a missing key; :meth:`finish` drops the report again when an unknown key
+        looks like a typo of one of ``keys`` (``prefx`` says enough about ``prefix``)."""
+        self.problem(message)
+        for key in keys:
+            self.missing[key] = self.problems.items[-1]
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -96,7 +104,7 @@ class Table:
         if key in self.data:
             return True, self.data[key]
         if default is _REQUIRED:
-            self.problem(f'missing key "{key}"')
+            self.missing_key(f'missing key "{key}"', key)
         return False, default
 
     def _wrong(self, key: str, expected: str, value: Any) -> None:
@@ -164,15 +172,16 @@ class Table:
         return value
 
     def choice(self, key: str, kind: type[E], default: Any = _REQUIRED) -> Any:
+        """A member of ``kind`` by value; a required key that is missing or wrong gives None."""
         present, value = self._get(key, default)
         if not present:
-            return next(iter(kind)) if value is _REQUIRED else value
+            return None if value is _REQUIRED else value
         try:
             return kind(value)
-        except ValueError:
+        except (ValueError, TypeError):
             options = " | ".join(f'"{m.value}"' for m in kind)
             self._wrong(key, f"one of {options}", value)
-            return default if default is not _REQUIRED else next(iter(kind))
+            return default if default is not _REQUIRED else None
 
     def raw(self, key: str, default: Any = None) -> Any:
         """The value unchecked (the caller checks it), or ``default`` when absent."""
@@ -205,6 +214,8 @@ class Table:
             if key not in self.asked:
                 hint = difflib.get_close_matches(key, sorted(self.asked), n=1, cutoff=0.6)
                 suffix = f' (did you mean "{hint[0]}"?)' if hint else ""
+                if hint and self.missing.get(hint[0]) in self.problems.items:
+                    self.problems.items.remove(self.missing[hint[0]])
                 self.problem(f'unknown key "{key}"{suffix}')
 
     def ignore(self, *keys: str) -> None:

@@ -150,6 +150,9 @@ class QueueEngine:
             operator=operator if operator is not None else ticket.operator, data=data,
         )
 
+    def _staffed(self) -> dict[int, str | None]:
+        return {n: w.operator for n, w in self.state.windows.items() if w.status is not WindowStatus.CLOSED}
+
     def _require_free(self, window: WindowState) -> None:
         if window.current is not None:
             label = self.state.tickets[window.current].label
@@ -185,7 +188,9 @@ class QueueEngine:
                   "channel": cmd.channel.value, "priority": cmd.priority_id, "issued_by": cmd.issued_by},
         )]
 
-    def _call(self, window: WindowState, ticket: Ticket, login: str, now: datetime, cycle_pos: int, specific: bool) -> list[Event]:
+    def _call(
+        self, window: WindowState, ticket: Ticket, login: str, now: datetime, cycle_pos: int, specific: bool,
+    ) -> list[Event]:
         to = next_ticket_state(ticket.state, Action.CALL, ticket.label)
         return [self._ticket_event(Action.CALL, ticket, to, now, window=window.number, operator=login,
                                    cycle_pos=cycle_pos, specific=specific)]
@@ -194,7 +199,8 @@ class QueueEngine:
         window = self._staffed_by(cmd.window, cmd.operator)
         self._require_open(window)
         self._require_free(window)
-        ticket, cycle_pos = choose_next(window, self.state.waiting.values(), self.office.policy, self.categories, now)
+        ticket, cycle_pos = choose_next(window, self.state.waiting.values(), self.office.policy, self.categories, now,
+                                        self._staffed())
         if ticket is None:
             raise DomainError(f"nobody is waiting for window {window.number}", code="queue_empty")
         return self._call(window, ticket, cmd.operator, now, cycle_pos, specific=False)
@@ -206,7 +212,7 @@ class QueueEngine:
         self._require_open(window)
         self._require_free(window)
         ticket = self.ticket(cmd.ticket_id)
-        if ticket.state is TicketState.WAITING and not may_take(window, ticket):
+        if ticket.state is TicketState.WAITING and not may_take(window, ticket, self._staffed()):
             raise NotAllowed(f"ticket {ticket.label} is not for window {window.number}", code="not_your_queue")
         return self._call(window, ticket, cmd.operator, now, window.cycle_pos, specific=True)
 
@@ -291,7 +297,8 @@ class QueueEngine:
             if other.operator == cmd.operator and other.status is not WindowStatus.CLOSED:
                 raise NotAllowed(f"{cmd.operator} is already at window {other.number}", code="operator_busy")
         if window.status is not WindowStatus.CLOSED:
-            raise IllegalTransition(f"window {window.number} is already staffed by {window.operator}", code="window_open")
+            raise IllegalTransition(f"window {window.number} is {window.status.value}, staffed by {window.operator}",
+                                    code=f"window_{window.status.value}")
         next_window_status(window.status, WindowAction.OPEN, window.number)
         return self._window_event(EventType.WINDOW_OPENED, window, cmd.operator, now)
 

@@ -14,19 +14,19 @@ from statistics import fmean
 
 from .model import Office, OrderingPolicy
 from .office_state import OfficeState, Ticket
-from .ordering import queue_class
+from .ordering import fifo_key, queue_class
 from .states import WindowStatus
 
 
 def people_ahead(state: OfficeState, policy: OrderingPolicy, ticket: Ticket, now: datetime) -> int:
     mine = queue_class(ticket, policy, now)
-    mine_at = ticket.queued_at or ticket.issued_at
+    mine_key = fifo_key(ticket)
     ahead = 0
     for other in state.waiting.values():
         if other.id == ticket.id or other.service_id != ticket.service_id:
             continue
         theirs = queue_class(other, policy, now)
-        if theirs > mine or (theirs == mine and (other.queued_at or other.issued_at, other.id) < (mine_at, ticket.id)):
+        if theirs > mine or (theirs == mine and fifo_key(other) < mine_key):
             ahead += 1
     return ahead
 

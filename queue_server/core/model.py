@@ -111,7 +111,7 @@ class OrderingPolicy:
     mode: OrderingMode = OrderingMode.STRICT
     interleave_priority: int = 1
     interleave_normal: int = 2
-    ageing_min: int = 0                 # a normal ticket waiting this long counts as priority; 0 = off
+    ageing_min: int = 0                 # a ticket this long in its queue goes first-come first-served; 0 = off
     return_placement: Placement = Placement.FRONT
     transfer_placement: Placement = Placement.ISSUE_TIME
     max_recalls: int = 3                # a further recall makes a no-show; 0 = never

@@ -4,20 +4,28 @@ Theory of operation
 -------------------
 A window may take a waiting ticket whose service it serves, unless the ticket is addressed to
 one window or one operator (a transfer), in which case only that window or operator may.
-Eligible tickets fall into classes, served highest first:
+If that window or operator is no longer staffed, any window serving the ticket's service may
+take it, so a visitor is never stranded behind a closed window.  Eligible tickets fall into
+classes, served highest first:
 
     FRONT     a return placed at the front (from the postponed pool, a transfer-back, ...)
-    AGED      any ticket that has waited at least ``ageing_min`` since issue (if ageing is on)
+    AGED      any ticket, priority or not, that has waited ``ageing_min`` in its queue
+              (0 = ageing off)
     PRIORITY  a ticket with a priority category
     NORMAL    everything else
 
-FRONT and AGED are first-in first-out by queue time, so nothing waits forever once aged.
+FRONT and AGED are first-in first-out by queue time.  So a priority visitor goes ahead of
+everyone who has not yet waited ``ageing_min``, and nobody waits much longer than that because
+of priority visitors: ageing is the office's cap on what priority may cost the others.  When
+every wait exceeds it (an overloaded day) service becomes first-come first-served; measured
+with the simulator, priority visitors then lose their advantage, so pick ``ageing_min`` well
+above the norm (or leave it off and use INTERLEAVE, which cannot starve normal tickets either).
 Between PRIORITY and NORMAL the office chooses: STRICT (priority first) or INTERLEAVE p:n (p
 priority calls, then n normal ones, while both classes wait; the position in that cycle is
-kept per window).  Within PRIORITY and NORMAL the ticket with the highest score wins:
-seconds in the queue x the window's weight for its service (x the category's weight for
-priority tickets).  With equal weights that is plain first-in first-out.  Ties go to the
-earlier queue time, then the earlier issue time, then the ticket id, so the choice is total
+kept per window).  Within PRIORITY and NORMAL the ticket with the highest score wins: seconds
+in the queue x the window's weight for its service (x the category's weight for priority
+tickets).  With equal weights that is plain first-in first-out.  Ties go to the earlier queue
+time, then the earlier issue time, then the number, then the ticket id, so the choice is total
 and never depends on dictionary or database order.
 """
 
@@ -38,19 +46,34 @@ class QueueClass(enum.IntEnum):
     FRONT = 3
 
 
-def may_take(window: WindowState, ticket: Ticket) -> bool:
-    """Whether ``window`` (with its current operator) may call ``ticket``."""
+def may_take(window: WindowState, ticket: Ticket, staffed: Mapping[int, str | None] | None = None) -> bool:
+    """Whether ``window`` (with its current operator) may call ``ticket``.
+
+    ``staffed`` maps each staffed window to its operator; without it, addressed tickets are
+    only ever for their window or operator.
+    """
     if ticket.target_operator is not None:
-        return ticket.target_operator == window.operator
-    if ticket.target_window is not None:
-        return ticket.target_window == window.number
+        if ticket.target_operator == window.operator:
+            return True
+        if staffed is None or ticket.target_operator in staffed.values():
+            return False
+    elif ticket.target_window is not None:
+        if ticket.target_window == window.number:
+            return True
+        if staffed is None or ticket.target_window in staffed:
+            return False
     return ticket.service_id in window.services
+
+
+def is_aged(ticket: Ticket, policy: OrderingPolicy, now: datetime) -> bool:
+    """Ageing counts the time in the current queue: a return placed at the end starts afresh."""
+    return policy.ageing_min > 0 and (now - _queued_at(ticket)).total_seconds() >= policy.ageing_min * 60
 
 
 def queue_class(ticket: Ticket, policy: OrderingPolicy, now: datetime) -> QueueClass:
     if ticket.front:
         return QueueClass.FRONT
-    if policy.ageing_min > 0 and (now - ticket.issued_at).total_seconds() >= policy.ageing_min * 60:
+    if is_aged(ticket, policy, now):
         return QueueClass.AGED
     if ticket.priority_id is not None:
         return QueueClass.PRIORITY
@@ -61,18 +84,19 @@ def _queued_at(ticket: Ticket) -> datetime:
     return ticket.queued_at or ticket.issued_at
 
 
-def _fifo_key(ticket: Ticket) -> tuple[datetime, datetime, str]:
-    return (_queued_at(ticket), ticket.issued_at, ticket.id)
+def fifo_key(ticket: Ticket) -> tuple[datetime, datetime, int, str]:
+    """First in, first out: queue time, then issue time, number and id, so ties are total."""
+    return (_queued_at(ticket), ticket.issued_at, ticket.number, ticket.id)
 
 
 def _best(
     tickets: list[Ticket], window: WindowState, categories: Mapping[str, PriorityCategory], now: datetime
 ) -> Ticket:
-    def key(ticket: Ticket) -> tuple[float, datetime, datetime, str]:
+    def key(ticket: Ticket) -> tuple[float, datetime, datetime, int, str]:
         score = (now - _queued_at(ticket)).total_seconds() * window.services.get(ticket.service_id, 1.0)
         if ticket.priority_id is not None and ticket.priority_id in categories:
             score *= categories[ticket.priority_id].weight
-        return (-score, *_fifo_key(ticket))
+        return (-score, *fifo_key(ticket))
 
     return min(tickets, key=key)
 
@@ -83,15 +107,16 @@ def choose_next(
     policy: OrderingPolicy,
     categories: Mapping[str, PriorityCategory],
     now: datetime,
+    staffed: Mapping[int, str | None] | None = None,
 ) -> tuple[Ticket | None, int]:
     """The ticket ``window`` calls next (None if nobody waits for it) and its new cycle position."""
     by_class: dict[QueueClass, list[Ticket]] = {}
     for ticket in waiting:
-        if may_take(window, ticket):
+        if may_take(window, ticket, staffed):
             by_class.setdefault(queue_class(ticket, policy, now), []).append(ticket)
     for fifo_class in (QueueClass.FRONT, QueueClass.AGED):
         if fifo_class in by_class:
-            return min(by_class[fifo_class], key=_fifo_key), window.cycle_pos
+            return min(by_class[fifo_class], key=fifo_key), window.cycle_pos
     priority = by_class.get(QueueClass.PRIORITY)
     normal = by_class.get(QueueClass.NORMAL)
     if not priority and not normal:

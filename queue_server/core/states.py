@@ -12,7 +12,8 @@ Rules of the ticket
   another service, window or operator, optionally to come back to the first operator.
 * Finishing a ticket that asked to come back sends it WAITING for its first operator.
 * A waiting, postponed, called or no-show ticket may be cancelled (CANCELLED).
-* FINISHED and CANCELLED are final; NO_SHOW is final unless a manager reactivates it.
+* FINISHED and CANCELLED are final.  NO_SHOW ends a ticket too, unless a manager reactivates
+  it (back to WAITING) or cancels it (a no-show withdrawn for the record).
 
 A move that is not in the table raises :class:`IllegalTransition` and changes nothing.
 
