@@ -1,0 +1,269 @@
+"""What the server tells: the office snapshot and the ``result`` of every verb's reply.
+
+These are server -> client shapes.  They do not forbid unknown fields: a server may add a
+field and older clients keep working (docs/protocol.md, "Compatibility").  The server builds
+them from the core's state; clients decode them with :func:`queue_protocol.codec.result_as`.
+
+The snapshot is scoped to the role (docs/protocol.md, "Snapshot"): a board or a kiosk gets no
+``tickets`` list and no operator names, so no visitor's data reaches a public screen.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import msgspec
+
+from .enums import Channel, LoadLevel, PrinterStatus, Role, TicketState, WindowStatus
+from .wire_time import Timestamp
+
+
+class View(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of the server's shapes: frozen, keyword-only, tolerant of added fields."""
+
+
+# -- the snapshot ----------------------------------------------------------------------------
+
+class OfficeInfo(View, frozen=True, kw_only=True):
+    id: str
+    name: str
+    name_en: str = ""
+    timezone: str                 # IANA name, e.g. "Asia/Vladivostok"
+    local_day: str                # the office's local date, YYYY-MM-DD: tickets restart each day
+    running_text: str = ""
+
+
+class ServiceView(View, frozen=True, kw_only=True):
+    id: str
+    name_ru: str
+    name_en: str
+    parent: str | None = None
+    is_category: bool = False
+    prefix: str = ""
+    active: bool = True
+    unavailable: str | None = None     # why no ticket can be taken now (a domain code), or null
+    waiting: int = 0
+    estimated_wait_s: float | None = None
+    norm_walk_in_min: int = 15
+    norm_appointment_min: int = 5
+
+
+class PriorityView(View, frozen=True, kw_only=True):
+    id: str
+    name_ru: str
+    name_en: str
+
+
+class WindowView(View, frozen=True, kw_only=True):
+    number: int
+    name: str = ""
+    status: WindowStatus
+    operator: str | None = None        # login; null for kiosks and boards
+    operator_name: str | None = None   # display name; null for kiosks
+    reason: str = ""                   # of a break; "" for kiosks and boards
+    ticket: str | None = None          # the ticket called to or served at the window
+    label: str | None = None
+    services: dict[str, float] = {}
+    since: Timestamp | None = None
+
+
+class TicketView(View, frozen=True, kw_only=True):
+    id: str
+    label: str
+    service: str
+    state: TicketState
+    channel: Channel = Channel.WALK_IN
+    priority: str | None = None
+    issued_at: Timestamp
+    window: int | None = None
+    target_window: int | None = None
+    target_operator: str | None = None
+    recalls: int = 0
+    called_at: Timestamp | None = None
+    postponed_until: Timestamp | None = None
+    comment: str = ""
+
+
+class CallView(View, frozen=True, kw_only=True):
+    """One call on the hall board: newest first in ``OfficeView.calls``."""
+
+    ticket: str
+    label: str
+    window: int
+    at: Timestamp
+    recall: bool = False
+
+
+class OfficeView(View, frozen=True, kw_only=True):
+    """The ``state`` of a snapshot: the office as this role may see it at ``seq``."""
+
+    office: OfficeInfo
+    services: list[ServiceView] = []
+    priorities: list[PriorityView] = []
+    windows: list[WindowView] = []
+    tickets: list[TicketView] | None = None   # null for kiosks and boards
+    calls: list[CallView] = []
+
+
+# -- results ---------------------------------------------------------------------------------
+
+class HelloResult(View, frozen=True, kw_only=True):
+    protocol: int
+    role: Role
+    user: str                        # login, or the device id
+    name: str                        # display name of the account or the device
+    office: str                      # the home office
+    offices: list[str]               # every office this connection follows
+    window: int | None = None        # operator: the window still open from an earlier session; board: its window
+    printer: str | None = None       # kiosk: its printer
+    verbs: list[str]                 # what this role may send
+    session: str | None = None       # username + password logins: the token for the next hello
+    session_expires_at: Timestamp | None = None
+    server_time: Timestamp
+
+
+class PingResult(View, frozen=True, kw_only=True):
+    server_time: Timestamp
+
+
+class IssueResult(View, frozen=True, kw_only=True):
+    ticket: str
+    office: str
+    label: str                       # "А015": what the visitor looks for on the board
+    number: int
+    service: str
+    priority: str | None = None
+    channel: Channel = Channel.WALK_IN
+    issued_at: Timestamp
+    local_day: str
+    people_ahead: int
+    estimated_wait_s: float | None = None   # null: nobody serves the service right now
+    print_job: str | None = None            # null: not printed (no printer, or not a kiosk)
+    printer_status: PrinterStatus | None = None
+    seq: int
+
+
+class TicketResult(View, frozen=True, kw_only=True):
+    """The ticket after an operator or manager verb; ``seq`` is the event it caused."""
+
+    ticket: str
+    office: str
+    label: str
+    state: TicketState
+    service: str
+    window: int | None = None
+    recalls: int = 0
+    seq: int
+
+
+class WindowResult(View, frozen=True, kw_only=True):
+    office: str
+    window: int
+    status: WindowStatus
+    services: dict[str, float] = {}
+    seq: int
+
+
+class ServiceResult(View, frozen=True, kw_only=True):
+    office: str
+    service: str
+    active: bool
+    seq: int
+
+
+class TextResult(View, frozen=True, kw_only=True):
+    office: str
+    text: str
+    seq: int
+
+
+class ReloadResult(View, frozen=True, kw_only=True):
+    offices: list[str]               # the offices after the reload
+    changed: list[str] = []          # offices whose configuration changed
+
+
+class ResyncResult(View, frozen=True, kw_only=True):
+    """Announces what follows the reply: the missed events in order, or one snapshot."""
+
+    office: str
+    mode: Literal["events", "snapshot"]
+    after_seq: int
+    to_seq: int
+
+
+class ReprintResult(View, frozen=True, kw_only=True):
+    ticket: str
+    label: str
+    print_job: str
+
+
+class PrinterView(View, frozen=True, kw_only=True):
+    printer: str
+    office: str
+    status: PrinterStatus
+    checked_at: Timestamp | None = None
+    queued_jobs: int = 0
+
+
+class PrinterStatusResult(View, frozen=True, kw_only=True):
+    printers: list[PrinterView]
+
+
+_TICKET_VERBS = ("call.next", "call.ticket", "ticket.recall", "ticket.start", "ticket.finish", "ticket.no_show",
+                 "ticket.postpone", "ticket.transfer", "ticket.cancel", "ticket.reactivate", "ticket.set_priority")
+_WINDOW_VERBS = ("window.open", "window.break", "window.resume", "window.close", "window.set_services")
+
+RESULT_FOR_VERB: Final[dict[str, type[View]]] = {
+    "hello": HelloResult,
+    "ping": PingResult,
+    "resync": ResyncResult,
+    "ticket.issue": IssueResult,
+    "ticket.reprint": ReprintResult,
+    "printer.status": PrinterStatusResult,
+    **dict.fromkeys(_TICKET_VERBS, TicketResult),
+    **dict.fromkeys(_WINDOW_VERBS, WindowResult),
+    "service.set_active": ServiceResult,
+    "board.set_text": TextResult,
+    "config.reload": ReloadResult,
+}
+"""The shape of ``result`` in the reply to each verb."""
+
+
+# -- plain HTTP GETs on the same port (docs/protocol.md, "HTTP") ---------------------------
+
+class Health(View, frozen=True, kw_only=True):
+    """``GET /healthz``: 200 with status "ok" when the database answers, else 503 "unavailable"."""
+
+    status: Literal["ok", "unavailable"]
+    database: str                    # "ok", or why not (no secrets, no URL)
+    protocol: int
+    server_time: Timestamp
+
+
+class ServiceLoad(View, frozen=True, kw_only=True):
+    service: str
+    name_ru: str
+    name_en: str
+    waiting: int
+    open_windows: int
+    average_wait_s: float | None = None  # null: nothing to measure yet
+    norm_s: int                          # the walk-in norm
+    level: LoadLevel
+
+
+class OfficeLoad(View, frozen=True, kw_only=True):
+    office: str
+    name: str
+    name_en: str = ""
+    timezone: str
+    open: bool                       # within opening hours now
+    waiting: int
+    open_windows: int
+    services: list[ServiceLoad] = []
+
+
+class LoadReport(View, frozen=True, kw_only=True):
+    """``GET /api/load``: public, no personal data, no ticket labels."""
+
+    generated_at: Timestamp
+    offices: list[OfficeLoad] = []
