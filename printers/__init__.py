@@ -1,0 +1,53 @@
+"""Thermal ticket printing for Talon: layout -> ESC/POS bytes -> a transport, plus status.
+
+A leaf package: it imports nothing from the other Talon packages and no Qt. The server uses::
+
+    render_ticket(layout, profile) -> bytes          pure, golden-file tested
+    PrinterWorker(url).print(data) -> Future[PrintResult]    one thread per printer
+    PrinterWorker(url).status() -> Future[PrinterStatus]
+    connect(url) -> Transport; query_status(transport) -> PrinterStatus
+
+and tests and the demo use ``EmulatedPrinter`` at the other end of the wire.
+"""
+
+from .connections import Transport, connect, memory_device, parse_url
+from .emulator import EmulatedPrinter, EmulatorState
+from .errors import (
+    ConnectError,
+    LayoutError,
+    PrinterConfigError,
+    PrinterError,
+    PrintFailed,
+    TransportError,
+    TransportTimeout,
+)
+from .layout import PRINTER_MODELS, PrinterProfile, TicketLayout
+from .render import render_ticket, render_ticket_image
+from .status import PrinterStatus, probe, query_status
+from .worker import PrinterWorker, PrintResult
+
+__all__ = [
+    "PRINTER_MODELS",
+    "ConnectError",
+    "EmulatedPrinter",
+    "EmulatorState",
+    "LayoutError",
+    "PrintFailed",
+    "PrintResult",
+    "PrinterConfigError",
+    "PrinterError",
+    "PrinterProfile",
+    "PrinterStatus",
+    "PrinterWorker",
+    "TicketLayout",
+    "Transport",
+    "TransportError",
+    "TransportTimeout",
+    "connect",
+    "memory_device",
+    "parse_url",
+    "probe",
+    "query_status",
+    "render_ticket",
+    "render_ticket_image",
+]

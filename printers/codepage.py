@@ -50,6 +50,9 @@ REPLACEMENTS: dict[str, str] = {
     "\u00d7": "x",  # ×
     "\u2022": "\u00b7",  # bullet -> middle dot (CP866 0xFA)
     "\u2116": "\u2116",  # № is in CP866 (0xFC): keep
+    # Latin letters NFKD cannot strip to ASCII
+    "Ł": "L", "ł": "l", "ß": "ss", "Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE",
+    "œ": "oe", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th",
 }
 
 

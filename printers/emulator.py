@@ -2,7 +2,10 @@
 
 Used by the tests and the demo in place of a thermal printer. Bytes arrive on a TCP socket
 (``start_tcp``) or on the master side of a pseudo-terminal (``start_pty``; clients open the
-slave as ``serial:///dev/pts/N``); each connection gets its own ``EscPosDecoder``; ``DLE EOT``
+slave as ``serial:///dev/pts/N``); each connection gets its own ``EscPosDecoder``. Like port
+9100 on a real printer, a TCP endpoint serves one connection at a time in accept order, so
+jobs print in the order they were sent and a client that holds an idle connection keeps the
+others waiting (which is why ``PrinterWorker`` connects per job by default). ``DLE EOT``
 requests are answered according to the current state; finished tickets are kept (the last
 ``keep``), optionally echoed to stdout as text and saved to ``save_dir`` (.txt + .png).
 
@@ -21,21 +24,21 @@ Control while running (the CLI): SIGUSR1 cycles the states in the order above, a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
-import sys
 import threading
 import tty
 from collections import deque
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from .escpos_decoder import DecodedTicket, EscPosDecoder, StatusRequested, TicketDecoded
 
 
-class EmulatorState(str, Enum):
+class EmulatorState(StrEnum):
     """What the emulated printer reports and does."""
 
     OK = "ok"
@@ -157,7 +160,9 @@ class EmulatedPrinter:
     def _thread(self, target: Callable[..., None], *args: object) -> None:
         thread = threading.Thread(target=target, args=args, daemon=True,
                                   name=f"emulator-{target.__name__}")
-        self._threads.append(thread)
+        with self._cond:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
         thread.start()
 
     def start_tcp(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
@@ -177,7 +182,7 @@ class EmulatedPrinter:
                 continue
             except OSError:
                 return
-            self._thread(self._serve_socket, conn)
+            self._serve_socket(conn)  # one client at a time, in accept order, like port 9100
 
     def _serve_socket(self, conn: socket.socket) -> None:
         decoder = EscPosDecoder(self.codepage_table)
@@ -216,10 +221,8 @@ class EmulatedPrinter:
 
         def close() -> None:
             for fd in (master, slave):
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
 
         self._closers.append(close)
         self._thread(self._serve_pty, master)
@@ -229,10 +232,11 @@ class EmulatedPrinter:
         # The slave stays open in this process, so a client closing it is not an EOF: a pty
         # stream is one long connection, as a serial cable is.
         decoder = EscPosDecoder(self.codepage_table)
+        poller = select.poll()
+        poller.register(master, select.POLLIN)
         while not self._stop.is_set():
             try:
-                ready, _, _ = select.select([master], [], [], POLL)
-                if not ready:
+                if not poller.poll(POLL * 1000):
                     continue
                 data = os.read(master, 65536)
             except BlockingIOError:
@@ -291,16 +295,15 @@ class EmulatedPrinter:
     def stop(self, timeout: float = 2.0) -> None:
         """Close every endpoint and join the threads this emulator started."""
         self._stop.set()
-        for close in self._closers:
-            try:
-                close()
-            except OSError:
-                pass
-        self._closers.clear()
-        for thread in self._threads:
+        with self._cond:
+            threads, self._threads = self._threads, []
+        for thread in threads:  # they notice the flag within POLL seconds
             if thread is not threading.current_thread():
                 thread.join(timeout)
-        self._threads.clear()
+        for close in self._closers:  # only now: a closed fd number could be reused
+            with contextlib.suppress(OSError):
+                close()
+        self._closers.clear()
 
     def __enter__(self) -> EmulatedPrinter:
         return self
@@ -308,6 +311,3 @@ class EmulatedPrinter:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-
-def echo_to(stream: object = sys.stdout) -> None:  # pragma: no cover - kept for symmetry
-    """Placeholder removed below."""

@@ -15,19 +15,36 @@ emulator, tests and fuzzing share it (the websockets/h11 sans-I/O shape).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
-
 from PIL import Image
 
 from .codepage import FALLBACK_CODEC, codec_for_table
+from .decoded import (
+    Align,
+    DecodedTicket,
+    Event,
+    Initialized,
+    Item,
+    QrCode,
+    RasterImage,
+    StatusRequested,
+    TextLine,
+    TicketDecoded,
+)
 
-Align = Literal["left", "center", "right"]
+__all__ = [
+    "DecodedTicket", "EscPosDecoder", "Event", "Initialized", "QrCode", "RasterImage",
+    "StatusRequested", "TextLine", "TicketDecoded",
+]
+
 ESC, GS, DLE, FS, LF, CR, HT = 0x1B, 0x1D, 0x10, 0x1C, 0x0A, 0x0D, 0x09
 MAX_LINE = 1024  # characters before a forced line break
 MAX_ITEMS = 2000  # items kept per ticket
 MAX_RASTER = 2_000_000  # bytes of one GS v 0 block we decode; larger blocks are skipped
+MAX_IMAGE_BYTES = 8_000_000  # bands merged into one picture; later bands are dropped
 MAX_IMAGE_HEIGHT = 20_000
+
+ALIGNMENTS: dict[int, Align] = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center",
+                                50: "right"}
 
 # Commands with a fixed number of argument bytes after ESC x / GS x / FS x.
 ESC_ARGS = {ord(c): n for c, n in {
@@ -44,109 +61,6 @@ GS_ARGS = {ord(c): n for c, n in {
 FS_ARGS = {ord(c): n for c, n in {
     "&": 0, ".": 0, "!": 1, "-": 1, "C": 1, "W": 1, "S": 2, "p": 2, "?": 1, "2": 0,
 }.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class TextLine:
-    """One printed line and the attributes in force at its first character."""
-
-    text: str
-    align: Align = "left"
-    bold: bool = False
-    width: int = 1
-    height: int = 1
-    reverse: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class QrCode:
-    """A printed QR code (``GS ( k`` function 181 after a store)."""
-
-    payload: str
-
-
-@dataclass(frozen=True, slots=True)
-class RasterImage:
-    """A printed raster picture; black dots are black pixels."""
-
-    image: Image.Image = field(compare=False, repr=False)
-    width: int = 0
-    height: int = 0
-
-
-Item = TextLine | QrCode | RasterImage
-
-
-@dataclass(frozen=True, slots=True)
-class DecodedTicket:
-    """Everything printed between two cuts, in order."""
-
-    items: tuple[Item, ...]
-    cut: bool = True
-
-    @property
-    def lines(self) -> list[TextLine]:
-        return [i for i in self.items if isinstance(i, TextLine)]
-
-    @property
-    def text(self) -> str:
-        """The text lines joined by newlines (for ``in`` checks)."""
-        return "\n".join(line.text for line in self.lines)
-
-    @property
-    def qr_payloads(self) -> list[str]:
-        return [i.payload for i in self.items if isinstance(i, QrCode)]
-
-    @property
-    def images(self) -> list[Image.Image]:
-        return [i.image for i in self.items if isinstance(i, RasterImage)]
-
-    def find(self, fragment: str) -> TextLine | None:
-        """The first line containing ``fragment``."""
-        return next((line for line in self.lines if fragment in line.text), None)
-
-    def to_text(self, columns: int = 48) -> str:
-        """A plain-text picture of the paper: alignment kept, wide text spread out."""
-        out: list[str] = []
-        for item in self.items:
-            if isinstance(item, QrCode):
-                out.append(f"[QR] {item.payload}".center(columns).rstrip())
-            elif isinstance(item, RasterImage):
-                out.append(f"[image {item.width}x{item.height}]".center(columns).rstrip())
-            else:
-                text = item.text.strip() if item.align != "left" else item.text.rstrip()
-                if item.width > 1:
-                    text = (" " * (item.width - 1)).join(text)
-                if item.reverse:
-                    text = f"[ {text} ]"
-                if item.align == "center":
-                    text = text.center(columns)
-                elif item.align == "right":
-                    text = text.rjust(columns)
-                out.append(text.rstrip())
-        return "\n".join(out) + ("\n" + "~" * columns if self.cut else "")
-
-
-@dataclass(frozen=True, slots=True)
-class Initialized:
-    """``ESC @`` was received."""
-
-
-@dataclass(frozen=True, slots=True)
-class StatusRequested:
-    """``DLE EOT n``: the printer must answer one status byte for ``n``."""
-
-    n: int
-
-
-@dataclass(frozen=True, slots=True)
-class TicketDecoded:
-    """A ticket ended (cut, or ``ESC @`` after content)."""
-
-    ticket: DecodedTicket
-
-
-Event = Initialized | StatusRequested | TicketDecoded
 
 
 class EscPosDecoder:
@@ -215,7 +129,9 @@ class EscPosDecoder:
         self._flush_line()
         if self._bands and self._bands[0].width != band.width:
             self._close_bands()
-        self._bands.append(band)
+        rows = sum(b.height for b in self._bands) + band.height
+        if rows <= MAX_IMAGE_HEIGHT and rows * band.width // 8 <= MAX_IMAGE_BYTES:
+            self._bands.append(band)
 
     def _end_ticket(self, cut: bool, events: list[Event]) -> None:
         self._flush_line()
@@ -310,8 +226,7 @@ class EscPosDecoder:
         elif cmd == ord("t"):
             self.codec = codec_for_table(arg, self.cp866_table)
         elif cmd == ord("a"):
-            self.align = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center",
-                          50: "right"}.get(arg, self.align)
+            self.align = ALIGNMENTS.get(arg, self.align)
         elif cmd == ord("E"):
             self.bold = bool(arg & 1)
         elif cmd == ord("!"):

@@ -27,7 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "people_ahead": "Перед вами: {n} чел.",
         "wait": "Ожидание: ~{n} мин",
         "pin": "PIN-код: {pin}",
-        "scan": "Статус очереди - по QR-коду",
+        "scan": "Статус очереди — по QR-коду",
     },
     "en": {
         "your_number": "Your number",

@@ -81,7 +81,7 @@ def qr_image(payload: str, module: int, border: int = 2) -> Image.Image:
                          border=border)
     code.add_data(payload)
     code.make(fit=True)
-    image = code.make_image(fill_color="black", back_color="white").get_image()
+    image: Image.Image = code.make_image(fill_color="black", back_color="white").get_image()
     return image.convert("L")
 
 
@@ -90,7 +90,8 @@ def qr_module_size(payload: str, dots: int, low: int = 3, high: int = 8) -> int:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(payload)
     code.make(fit=True)
-    return max(low, min(high, int(dots * 0.45) // code.modules_count))
+    modules: int = code.modules_count
+    return max(low, min(high, int(dots * 0.45) // modules))
 
 
 def centred(image: Image.Image, width: int) -> Image.Image:
@@ -171,18 +172,18 @@ class _Canvas:
         text = _printable(text).strip()
         size = self.px(max_height)
         font = _font(size, True)
-        while size > 12 and font.getlength(text) > self.width - 2 * self.margin:
+        while size > 12 and font.getlength(text) > self.width - 4 * self.margin:
             size -= 4
             font = _font(size, True)
         left, top, right, bottom = self.draw.textbbox((0, 0), text, font=font)
         self.draw.text(((self.width - (right - left)) / 2 - left, self.y - top), text,
                        font=font, fill=0)
-        self.y += bottom - top + self.px(14)
+        self.y += int(bottom - top) + self.px(20)
 
     def rule(self) -> None:
         self.draw.rectangle((self.margin, self.y, self.width - self.margin,
                              self.y + max(2, self.px(2))), fill=0)
-        self.y += self.px(12)
+        self.y += self.px(16)
 
     def paste(self, image: Image.Image, gap: float = 8) -> None:
         self.image.paste(centred(image, self.width), (0, self.y))
@@ -200,7 +201,7 @@ def render_ticket_image(layout: TicketLayout, profile: PrinterProfile) -> Image.
     canvas.text(layout.office_name, 26, bold=True, gap=2)
     canvas.text(layout.service_name, 26, gap=8)
     canvas.rule()
-    canvas.text(layout.label("your_number"), 22, gap=0)
+    canvas.text(layout.label("your_number"), 24, gap=0)
     canvas.big(layout.number, 190)
     for line in layout.info_lines():
         canvas.text(line, 28, gap=2)
@@ -210,10 +211,10 @@ def render_ticket_image(layout: TicketLayout, profile: PrinterProfile) -> Image.
     if layout.qr_payload:
         module = qr_module_size(layout.qr_payload, profile.dots_per_line)
         canvas.paste(qr_image(layout.qr_payload, module), gap=2)
-        canvas.text(layout.label("scan"), 20, gap=6)
+        canvas.text(layout.label("scan"), 22, gap=6)
     if layout.pin:
         canvas.text(layout.label("pin", pin=layout.pin), 34, bold=True, gap=8)
     if layout.footer:
         canvas.rule()
-        canvas.text(layout.footer, 20)
+        canvas.text(layout.footer, 22)
     return canvas.result().point(lambda v: 255 if v >= 128 else 0).convert("1")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .connections import Transport, connect
 from .errors import ConnectError, TransportError
@@ -34,7 +34,7 @@ NEAR_END_BITS = 0x0C  # n=4
 PAPER_END_BITS = 0x60  # n=4
 
 
-class PrinterStatus(str, Enum):
+class PrinterStatus(StrEnum):
     """The printer's lifecycle as the server sees it."""
 
     OK = "ok"  # online, paper present, cover closed: print
@@ -56,6 +56,7 @@ class StatusReport:
 
     status: PrinterStatus
     answers: dict[int, int | None] = field(default_factory=dict)
+    error: str | None = None  # set when the link itself failed (status is then OFFLINE)
 
 
 def _drain(transport: Transport) -> None:
@@ -98,8 +99,8 @@ def query_status_report(transport: Transport, timeout: float = 1.0) -> StatusRep
             answers[n] = _ask(transport, n, deadline)
             if answers[n] is None:
                 return StatusReport(PrinterStatus.UNKNOWN, answers)
-    except TransportError:
-        return StatusReport(PrinterStatus.OFFLINE, answers)
+    except TransportError as exc:
+        return StatusReport(PrinterStatus.OFFLINE, answers, str(exc))
     printer, cause, paper = answers[1], answers[2], answers[4]
     assert printer is not None and cause is not None and paper is not None
     return StatusReport(classify(printer, cause, paper), answers)
