@@ -1,12 +1,13 @@
 """The asyncio server: one port for the websocket endpoint ``/`` and plain HTTP GETs.
 
-This is the thin pump of DESIGN.md: it owns the event loop, hands every database call to one
-writer thread (commands of an office are serialised by the database anyway, and one thread
-keeps SQLite free of lock contention), and lets time act on every office (postponed tickets
-return, yesterday's leftovers expire) with a ``Tick`` every few seconds.
+The thin pump of DESIGN.md: it owns the event loop and hands every database call to one
+database thread (commands of an office are serialised by the database anyway, and one
+thread keeps SQLite free of lock contention).  Per connection see ``connection.py``, for the
+live events ``fanout.py``, for the verbs ``dispatch.py``.  Time acts on every office (postponed
+tickets return, yesterday's leftovers expire) through a ``Tick`` every few seconds, and a
+poller picks up events committed by other server processes sharing the database.
 
-Served now: ``GET /healthz`` (200 when the database answers, 503 otherwise).  The websocket
-protocol of docs/protocol.md is the next layer on top of this class.
+HTTP: ``GET /healthz`` (200 when the database answers, else 503) and ``GET /api/load``.
 """
 
 from __future__ import annotations
@@ -14,22 +15,48 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
+from sqlalchemy import select
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
+from queue_protocol import messages as m
+from queue_protocol.codec import PROTOCOL_VERSION, TRANSPORT_MAX_SIZE, CloseCode, encode
+from queue_protocol.enums import Role
+from queue_protocol.replies import Snapshot
+from queue_protocol.views import Health, LoadReport
+from queue_protocol.wire_time import format_utc
 from queue_server.config import Site
 from queue_server.core.commands import Tick
+from queue_server.core.events import Event
 from queue_server.core.numbering import local_day
+from queue_server.core.states import WindowStatus
 from queue_server.store import Store
+from queue_server.store.mapping import event_from_row
+from queue_server.store.schema import EventRow, OfficeRow
+
+from .auth import Authenticator
+from .connection import Connection
+from .dispatch import Dispatcher, Outcome
+from .fanout import Fanout
+from .load import office_load
+from .office_views import CALL_TYPES, MAX_CALLS, call_view, office_view, wire_event
+from .principal import Principal
 
 log = logging.getLogger("talon.server")
 TICK_SECONDS = 5.0
+POLL_SECONDS = 0.5
+RESUME_LIMIT = 1000
+LOAD_CACHE_S = 2.0
+
+SpecialVerb = Callable[[Principal, m.ClientMessage], Awaitable[Outcome]]
 
 
 def json_response(status: HTTPStatus, body: bytes) -> Response:
@@ -43,54 +70,150 @@ class TalonServer:
         self.site = site
         self.store = store
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talon-db")
+        self.auth = Authenticator(site, store)
+        self.dispatcher = Dispatcher(store)
+        self.fanout = Fanout({o.id: store.head(o.id) for o in site.offices})
+        self.special_verbs: dict[str, SpecialVerb] = {}
+        self.connections: set[Connection] = set()
         self._server: Server | None = None
-        self._ticker: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._load: tuple[float, bytes] | None = None
+        self._previous_heads: dict[str, int] = {}
 
-    async def in_db(self, function: Any, *args: Any) -> Any:
+    async def in_db(self, function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.db, function, *args)
+
+    # -- life cycle ---------------------------------------------------------------------
 
     async def start(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> int:
         self._server = await serve(
             self.handle_websocket, host, port, process_request=self.process_request,
-            compression=None, max_size=64 * 1024, ssl=tls,
+            compression=None, max_size=TRANSPORT_MAX_SIZE, ssl=tls, ping_interval=20, ping_timeout=20,
         )
-        self._ticker = asyncio.create_task(self._tick_forever())
+        self._tasks = [asyncio.create_task(self._every(TICK_SECONDS, self._tick)),
+                       asyncio.create_task(self._every(POLL_SECONDS, self._poll))]
         bound = self._server.sockets[0].getsockname()[1]
         log.info("listening on %s:%s (%d offices)", host, bound, len(self.site.offices))
         return int(bound)
 
     async def stop(self) -> None:
-        if self._ticker is not None:
-            self._ticker.cancel()
+        for task in self._tasks:
+            task.cancel()
+        for connection in list(self.connections):
+            await connection.ws.close(CloseCode.SERVER_RESTART, "server stopping")
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
         self.db.shutdown(wait=True)
 
+    async def handle_websocket(self, ws: ServerConnection) -> None:
+        connection = Connection(self, ws)
+        self.connections.add(connection)
+        try:
+            await connection.serve()
+        finally:
+            self.connections.discard(connection)
+
+    # -- HTTP ---------------------------------------------------------------------------
+
     async def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
             healthy = await self.in_db(self.store.ping)
-            status = HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE
-            return json_response(status, b'{"status":"ok"}' if healthy else b'{"status":"database unavailable"}')
-        if path != "/":
-            return json_response(HTTPStatus.NOT_FOUND, b'{"error":"not found"}')
+            body = Health(status="ok" if healthy else "unavailable", database="ok" if healthy else "not answering",
+                          protocol=PROTOCOL_VERSION, server_time=format_utc(datetime.now(UTC)))
+            return json_response(HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE, msgspec.json.encode(body))
+        if path == "/api/load":
+            return json_response(HTTPStatus.OK, await self._load_report())
+        if path != "/" or "upgrade" not in request.headers.get("Connection", "").lower():
+            return json_response(HTTPStatus.NOT_FOUND, b'{"error": "not found"}')
         return None
 
-    async def handle_websocket(self, connection: ServerConnection) -> None:
-        await connection.close(4100, "websocket protocol not served by this version")
+    async def _load_report(self) -> bytes:
+        loop = asyncio.get_running_loop()
+        if self._load is None or loop.time() - self._load[0] > LOAD_CACHE_S:
+            self._load = (loop.time(), await self.in_db(self._compute_load))
+        return self._load[1]
 
-    def _tick_all(self) -> None:
+    def _compute_load(self) -> bytes:
         now = datetime.now(UTC)
+        offices = []
+        for office_config in self.site.offices:
+            with self.store.office(office_config.id) as tx:
+                offices.append(office_load(tx.engine, now))
+        return msgspec.json.encode(LoadReport(generated_at=format_utc(now), offices=offices))
+
+    # -- on the database thread ---------------------------------------------------------
+
+    def open_window_of(self, office_id: str, login: str) -> int | None:
+        """The window ``login`` still staffs (a console reconnecting after a restart)."""
+        with self.store.office(office_id) as tx:
+            for number, window in tx.state.windows.items():
+                if window.operator == login and window.status is not WindowStatus.CLOSED:
+                    return number
+        return None
+
+    def catch_up(self, office_id: str, role: Role, after: int | None) -> tuple[str, list[str], int]:
+        """What a client resuming after ``after`` needs: ("events", frames, head) or a snapshot."""
+        public = role in (Role.KIOSK, Role.DISPLAY)
+        now = datetime.now(UTC)
+        with self.store.office(office_id) as tx:
+            head = tx.start_seq
+            if after is not None and 0 <= head - after <= RESUME_LIMIT:
+                rows = tx.conn.execute(select(EventRow).where(
+                    EventRow.office_id == office_id, EventRow.seq > after, EventRow.seq <= head).order_by(EventRow.seq))
+                frames = [encode(wire_event(office_id, event_from_row(row), public=public)) for row in rows]
+                return "events", frames, head
+            office = tx.engine.office
+            midnight = datetime.combine(local_day(office, now), time(0), office.tz).astimezone(UTC)
+            rows = tx.conn.execute(select(EventRow).where(
+                EventRow.office_id == office_id, EventRow.seq <= head, EventRow.at >= midnight,
+                EventRow.type.in_([t.value for t in CALL_TYPES])).order_by(EventRow.seq.desc()).limit(MAX_CALLS))
+            calls = [call_view(event_from_row(row)) for row in rows]
+            view = office_view(tx.engine, role, calls, now)
+        return "snapshot", [encode(Snapshot(office=office_id, seq=head, state=view))], head
+
+    def _tick_all(self) -> list[tuple[str, list[Event]]]:
+        now = datetime.now(UTC)
+        happened = []
         for office_config in self.site.offices:
             with self.store.office(office_config.id) as tx:
                 tx.handle(Tick(), now)
-                tx.state.prune(local_day(office_config.office, now))
+                tx.state.prune(local_day(office_config.office, now) - timedelta(days=1))
+            if tx.committed:
+                happened.append((office_config.id, tx.committed))
+        return happened
 
-    async def _tick_forever(self) -> None:
+    def _heads(self) -> dict[str, int]:
+        with self.store.engines.read.connect() as conn:
+            return {row.id: row.last_seq for row in conn.execute(select(OfficeRow.id, OfficeRow.last_seq))}
+
+    # -- periodic work ------------------------------------------------------------------
+
+    async def _every(self, seconds: float, work: Callable[[], Awaitable[None]]) -> None:
         while True:
             try:
-                await self.in_db(self._tick_all)
+                await work()
             except Exception:
-                log.exception("tick failed; retrying")
-            await asyncio.sleep(TICK_SECONDS)
+                log.exception("periodic %s failed; retrying", getattr(work, "__name__", work))
+            await asyncio.sleep(seconds)
+
+    async def _tick(self) -> None:
+        for office_id, events in await self.in_db(self._tick_all):
+            self.fanout.publish(office_id, events)
+
+    async def _poll(self) -> None:
+        """Deliver events this process did not commit (other processes), or whose delivery was lost.
+
+        Only events already seen in the previous poll are fetched, so an event this process is
+        about to publish right after its reply is not raced ahead of that reply.
+        """
+        heads = await asyncio.to_thread(self._heads)
+        previous, self._previous_heads = self._previous_heads, heads
+        for office_id, head in heads.items():
+            delivered = self.fanout.delivered.get(office_id, head)
+            settled = min(head, previous.get(office_id, 0))
+            if settled > delivered:
+                events = await asyncio.to_thread(self.store.events_since, office_id, delivered, settled - delivered)
+                self.fanout.publish(office_id, events)
+

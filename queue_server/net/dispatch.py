@@ -1,0 +1,174 @@
+"""Verbs to core commands, one transaction each, with their replies kept for retries.
+
+Runs on the database thread.  For one request: resolve the office, open the office's
+transaction, return the stored reply if this principal already sent this request id (or
+``id_reused`` if it sent different content under it), let time act (``Tick``), run the
+command, build the result from the state it left, save the reply beside the events, commit.
+A refused command (a domain error) commits only what time did and is not remembered, so a
+retry is executed again (docs/protocol.md, "Idempotency").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from queue_protocol import messages as m
+from queue_protocol.codec import ErrorCode
+from queue_protocol.replies import ErrorBody, ErrorReply, Reply
+from queue_protocol.views import ServiceResult, TextResult, WindowResult
+from queue_server.core import commands as c
+from queue_server.core.errors import DomainError
+from queue_server.core.events import Event
+from queue_server.core.model import Channel
+from queue_server.store import OfficeTransaction, Store
+
+from .office_views import issue_result, ticket_result
+from .principal import Principal
+
+
+class RequestRefused(Exception):
+    """A session-level refusal (wrong office, no window, forbidden): an error reply."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Outcome:
+    reply: dict[str, Any]
+    office: str | None = None
+    events: list[Event] = field(default_factory=list)
+    after: Callable[[], None] | None = None   # session changes to make once committed
+
+
+def error(request_id: str | None, code: str, message: str) -> dict[str, Any]:
+    return msgspec.to_builtins(ErrorReply(re=request_id, error=ErrorBody(code=code, message=message)))
+
+
+def fingerprint(message: m.ClientMessage) -> str:
+    return hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(message, id=""))).hexdigest()
+
+
+def office_of(principal: Principal, message: m.ClientMessage) -> str:
+    wanted = getattr(message, "office", None)
+    if wanted is None:
+        if len(principal.offices) > 1:
+            raise RequestRefused(ErrorCode.OFFICE_REQUIRED, "this account follows several offices: name one")
+        return principal.office
+    if wanted not in principal.offices:
+        raise RequestRefused(ErrorCode.WRONG_OFFICE, f"this connection does not follow office {wanted!r}")
+    return str(wanted)
+
+
+def window_of(principal: Principal) -> int:
+    if principal.window is None:
+        raise RequestRefused(ErrorCode.NO_WINDOW, "open a window first (window.open)")
+    return principal.window
+
+
+class Dispatcher:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def execute(self, principal: Principal, message: m.ClientMessage, now: datetime) -> Outcome:
+        """Blocking: the database thread only."""
+        try:
+            office_id = office_of(principal, message)
+        except RequestRefused as refused:
+            return Outcome(error(message.id, refused.code, str(refused)))
+        key = f"{principal.key}:{message.id}"
+        refusal: DomainError | RequestRefused | None = None
+        with self.store.office(office_id) as tx:
+            stored = tx.stored_reply(key)
+            if stored is not None:
+                if stored["fingerprint"] != fingerprint(message):
+                    return Outcome(error(message.id, ErrorCode.ID_REUSED,
+                                         f"request id {message.id!r} was used for another request"))
+                return Outcome(stored["reply"], office_id)
+            tx.handle(c.Tick(), now)
+            try:
+                result, after = self._run(tx, principal, message, office_id, now)
+            except (DomainError, RequestRefused) as refused:
+                refusal = refused
+            else:
+                reply = msgspec.to_builtins(Reply(re=message.id, result=result))
+                tx.save_reply(key, {"fingerprint": fingerprint(message), "reply": reply}, now)
+        if refusal is not None:  # what time did is committed; the refused command left no trace
+            return Outcome(error(message.id, refusal.code, str(refusal)), office_id, tx.committed)
+        return Outcome(reply, office_id, tx.committed, after)
+
+    # -- the verbs ----------------------------------------------------------------------
+
+    def _run(self, tx: OfficeTransaction, p: Principal, msg: m.ClientMessage, office_id: str,
+             now: datetime) -> tuple[Any, Callable[[], None] | None]:
+        engine = tx.engine
+
+        def seq() -> int:
+            return tx.start_seq + len(tx.events)
+
+        def on_ticket(command: Any, ticket_id: str | None = None) -> Any:
+            events = tx.handle(command, now)
+            ticket = engine.ticket(ticket_id or events[-1].ticket_id or "")
+            return ticket_result(office_id, ticket, seq())
+
+        def on_window(command: Any, number: int) -> Any:
+            tx.handle(command, now)
+            window = engine.state.windows[number]
+            return WindowResult(office=office_id, window=number, status=window.status.value,  # type: ignore[arg-type]
+                                services=dict(window.services), seq=seq())
+
+        if isinstance(msg, m.TicketIssue):
+            ticket_id = "t" + uuid.uuid4().hex
+            tx.handle(c.IssueTicket(ticket_id, msg.service, msg.priority, Channel(msg.channel.value), p.user), now)
+            return issue_result(engine, office_id, engine.ticket(ticket_id), now, seq()), None
+        if isinstance(msg, m.WindowOpen):
+            result = on_window(c.OpenWindow(msg.window, p.user), msg.window)
+            return result, lambda: setattr(p, "window", msg.window)
+        if isinstance(msg, m.WindowSetServices):
+            return on_window(c.SetWindowServices(msg.window, dict(msg.services), p.user), msg.window), None
+        if isinstance(msg, m.ServiceSetActive):
+            tx.handle(c.SetServiceActive(msg.service, msg.active, p.user), now)
+            return ServiceResult(office=office_id, service=msg.service, active=msg.active, seq=seq()), None
+        if isinstance(msg, m.BoardSetText):
+            tx.handle(c.SetRunningText(msg.text, p.user), now)
+            return TextResult(office=office_id, text=msg.text, seq=seq()), None
+        if isinstance(msg, m.TicketCancel):
+            ticket = engine.ticket(msg.ticket)
+            if not p.is_manager and (p.window is None or ticket.window != p.window):
+                raise RequestRefused(ErrorCode.FORBIDDEN, "an operator may cancel only the ticket at their window")
+            return on_ticket(c.CancelTicket(msg.ticket, p.user, msg.reason), msg.ticket), None
+        if isinstance(msg, m.TicketReactivate):
+            return on_ticket(c.ReactivateTicket(msg.ticket, p.user), msg.ticket), None
+        if isinstance(msg, m.TicketSetPriority):
+            return on_ticket(c.ChangePriority(msg.ticket, msg.priority, p.user), msg.ticket), None
+        window = window_of(p)
+        if isinstance(msg, m.WindowBreak):
+            return on_window(c.PauseWindow(window, p.user, msg.reason), window), None
+        if isinstance(msg, m.WindowResume):
+            return on_window(c.ResumeWindow(window, p.user), window), None
+        if isinstance(msg, m.WindowClose):
+            return on_window(c.CloseWindow(window, p.user), window), lambda: setattr(p, "window", None)
+        if isinstance(msg, m.CallNext):
+            return on_ticket(c.CallNext(window, p.user)), None
+        ticket_commands: dict[type, Callable[[Any], Any]] = {
+            m.CallTicket: lambda x: c.CallTicket(window, p.user, x.ticket),
+            m.TicketRecall: lambda x: c.Recall(window, p.user, x.ticket),
+            m.TicketStart: lambda x: c.StartService(window, p.user, x.ticket),
+            m.TicketFinish: lambda x: c.FinishService(window, p.user, x.ticket, x.result.value),
+            m.TicketNoShow: lambda x: c.MarkNoShow(window, p.user, x.ticket),
+            m.TicketPostpone: lambda x: c.Postpone(window, p.user, x.ticket, x.reason, x.minutes),
+            m.TicketTransfer: lambda x: c.Transfer(window, p.user, x.ticket, x.to_service, x.to_window,
+                                                   x.to_operator, x.comment, x.return_to_me),
+        }
+        make = ticket_commands.get(type(msg))
+        if make is None:
+            raise RequestRefused(ErrorCode.FORBIDDEN, f"{msg.verb} is not served by this version")
+        return on_ticket(make(msg), getattr(msg, "ticket", None)), None
