@@ -21,7 +21,17 @@ from .codec import (
 )
 from .enums import Channel, EventType, LoadLevel, PrinterStatus, Result, Role, TicketState, WindowStatus
 from .messages import CLIENT_MESSAGES, MESSAGE_FOR_VERB, ROLES_FOR_VERB, VERBS, ClientMessage, verbs_for
-from .replies import ErrorBody, ErrorReply, EventMessage, Reply, ServerMessage, Snapshot, WireEvent
+from .replies import (
+    ErrorBody,
+    ErrorReply,
+    EventMessage,
+    PrinterNotice,
+    PrintNotice,
+    Reply,
+    ServerMessage,
+    Snapshot,
+    WireEvent,
+)
 from .views import RESULT_FOR_VERB, Health, LoadReport, OfficeView
 from .wire_time import format_utc, parse_utc
 
@@ -29,7 +39,8 @@ __all__ = [
     "CLIENT_MESSAGES", "MAX_FRAME", "MESSAGE_FOR_VERB", "PROTOCOL_VERSION", "RESULT_FOR_VERB",
     "ROLES_FOR_VERB", "VERBS", "Channel", "ClientMessage", "CloseCode", "ErrorBody", "ErrorCode",
     "ErrorReply", "EventMessage", "EventType", "Health", "LoadLevel", "LoadReport", "OfficeView",
-    "PrinterStatus", "ProtocolError", "Reply", "Result", "Role", "ServerMessage", "Snapshot", "TicketState",
+    "PrintNotice", "PrinterNotice", "PrinterStatus", "ProtocolError", "Reply", "Result", "Role", "ServerMessage",
+    "Snapshot", "TicketState",
     "WindowStatus", "WireEvent", "encode", "encode_bytes", "error_reply", "format_utc", "parse_client",
     "parse_server", "parse_utc", "result_as", "should_reconnect", "verbs_for",
 ]

@@ -29,7 +29,7 @@ from typing import Any, Final, TypeVar, Union
 import msgspec
 
 from .messages import CLIENT_MESSAGES, MESSAGE_FOR_VERB, ClientMessage, RequestId
-from .replies import ErrorBody, ErrorReply, EventMessage, Reply, ServerMessage, Snapshot
+from .replies import ErrorBody, ErrorReply, EventMessage, PrinterNotice, PrintNotice, Reply, ServerMessage, Snapshot
 
 PROTOCOL_VERSION: Final = 1
 MAX_FRAME: Final = 64 * 1024
@@ -242,10 +242,10 @@ def _show(name: str, limit: int = 40) -> str:
 # -- server -> client ------------------------------------------------------------------------
 
 _ENCODER = msgspec.json.Encoder()
-_PUSH = msgspec.json.Decoder(Snapshot | EventMessage)
+_PUSH = msgspec.json.Decoder(Snapshot | EventMessage | PrintNotice | PrinterNotice)
 _REPLY = msgspec.json.Decoder(Reply)
 _ERROR = msgspec.json.Decoder(ErrorReply)
-_PUSH_TYPES = ("snapshot", "event")
+_PUSH_TYPES = ("snapshot", "event", "print", "printer")
 V = TypeVar("V", bound=msgspec.Struct)
 
 
@@ -260,7 +260,7 @@ def encode_bytes(message: msgspec.Struct) -> bytes:
 
 
 def parse_server(frame: str | bytes) -> ServerMessage:
-    """One server frame -> Reply, ErrorReply, Snapshot or EventMessage; else ProtocolError."""
+    """One server frame -> Reply, ErrorReply, or a push (snapshot, event, print, printer); else ProtocolError."""
     if not isinstance(frame, str):
         raise ProtocolError(ErrorCode.BINARY_FRAME, "the server sends text frames only")
     if _too_large(frame, MAX_SERVER_FRAME):

@@ -93,6 +93,15 @@ class PrinterStatus(enum.StrEnum):
     UNKNOWN = "unknown"    # no answer: never assume "ok"
 
 
+class PrintJobState(enum.StrEnum):
+    """A printed ticket's job in the server's spool."""
+
+    QUEUED = "queued"      # durable, waiting for the printer's worker
+    PRINTING = "printing"  # the bytes are on their way
+    PRINTED = "printed"    # the printer took them while reporting it could print
+    FAILED = "failed"      # given up: the kiosk shows the ticket on screen instead
+
+
 class LoadLevel(enum.StrEnum):
     """A service's colour on /api/load: its average wait against the walk-in norm."""
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from .enums import EventType, TicketState
+from .enums import EventType, PrinterStatus, PrintJobState, TicketState
 from .views import OfficeView
 from .wire_time import Timestamp
 
@@ -81,4 +81,34 @@ class EventMessage(Push, tag="event", frozen=True):
     event: WireEvent
 
 
-ServerMessage = Reply | ErrorReply | Snapshot | EventMessage
+class Notice(msgspec.Struct, frozen=True, tag_field="type"):
+    """Base of the pushes that are not in the event log: no ``seq``; the latest one wins."""
+
+    office: str
+
+
+class PrintNotice(Notice, tag="print", frozen=True, kw_only=True):
+    """A print job changed state; sent to the kiosk that issued the ticket and to staff.
+
+    ``failed`` tells the kiosk to show the ticket on screen (the ticket itself is in the queue).
+    """
+
+    job: str
+    ticket: str
+    label: str
+    printer: str
+    state: PrintJobState
+    reason: str = ""                      # failed: paper_out, cover_open, offline, timeout, io_error, ...
+    printer_status: PrinterStatus | None = None
+
+
+class PrinterNotice(Notice, tag="printer", frozen=True, kw_only=True):
+    """A printer's status changed; sent to the kiosks it prints for and to staff."""
+
+    printer: str
+    status: PrinterStatus
+    checked_at: Timestamp | None = None
+    queued_jobs: int = 0
+
+
+ServerMessage = Reply | ErrorReply | Snapshot | EventMessage | PrintNotice | PrinterNotice

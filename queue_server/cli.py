@@ -19,6 +19,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from queue_server.config import ConfigError, Site, demo_site, load_site, main_hash_password
 from queue_server.config.cli import main_check_config
@@ -63,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=8765)
     run.add_argument("--tls-cert", metavar="PEM")
     run.add_argument("--tls-key", metavar="PEM")
+    run.add_argument("--printer", action="append", default=[], metavar="[OFFICE/]ID=URL",
+                     help="print to URL instead of the configured printer ID (all offices, or one); repeatable")
     _db_argument(run)
 
     register_simulate(commands)
@@ -73,9 +76,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def site_from(args: argparse.Namespace) -> Site:
-    if getattr(args, "demo", False):
-        return demo_site(getattr(args, "offices", 1))
-    return load_site(args.config)
+    site = demo_site(getattr(args, "offices", 1)) if getattr(args, "demo", False) else load_site(args.config)
+    return override_printers(site, getattr(args, "printer", []))
+
+
+def override_printers(site: Site, overrides: Sequence[str]) -> Site:
+    """Apply ``[OFFICE/]ID=URL`` overrides (an emulator instead of the real printer, say)."""
+    wanted: dict[tuple[str | None, str], str] = {}
+    for item in overrides:
+        target, sep, url = item.partition("=")
+        office, slash, printer = target.rpartition("/")
+        if not sep or not printer or not url:
+            raise ConfigError((f"--printer {item!r}: expected [OFFICE/]ID=URL",))
+        wanted[(office if slash else None, printer)] = url
+    if not wanted:
+        return site
+    offices = []
+    for office_config in site.offices:
+        printers = tuple(
+            replace(spec, url=wanted.get((office_config.id, spec.id), wanted.get((None, spec.id), spec.url)))
+            for spec in office_config.printers
+        )
+        offices.append(replace(office_config, printers=printers))
+    return Site(offices=tuple(offices), source=site.source)
 
 
 def db_url_for(args: argparse.Namespace) -> str:

@@ -251,6 +251,8 @@ class Connection:
             outcome.after()
         if outcome.office is not None and outcome.events:
             self.server.fanout.publish(outcome.office, outcome.events)
+        for order in outcome.prints:
+            self.server.spool.submit(order.office, order.printer, order.job, order.people_ahead, order.wait_s)
 
     async def _resync(self, message: m.Resync, principal: Principal) -> None:
         if message.office not in principal.offices:

@@ -14,23 +14,29 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import msgspec
 
 from queue_protocol import messages as m
 from queue_protocol.codec import ErrorCode
+from queue_protocol.enums import PrinterStatus, Role
 from queue_protocol.replies import ErrorBody, ErrorReply, Reply
-from queue_protocol.views import ServiceResult, TextResult, WindowResult
+from queue_protocol.views import ReprintResult, ServiceResult, TextResult, WindowResult
 from queue_server.core import commands as c
-from queue_server.core.errors import DomainError
+from queue_server.core.errors import DomainError, IllegalTransition
 from queue_server.core.events import Event
 from queue_server.core.model import Channel
+from queue_server.core.office_state import Ticket
+from queue_server.core.states import TicketState
+from queue_server.printing import jobs
 from queue_server.store import OfficeTransaction, Store
 
-from .office_views import issue_result, ticket_result
+from .office_views import is_live, issue_result, ticket_result
 from .principal import Principal
+
+REPRINT_WINDOW = timedelta(minutes=10)
 
 
 class RequestRefused(Exception):
@@ -41,12 +47,30 @@ class RequestRefused(Exception):
         self.code = code
 
 
+@dataclass(frozen=True)
+class PrintOrder:
+    """A job committed with the command, for the spool to print once the reply is out."""
+
+    office: str
+    printer: str
+    job: str
+    people_ahead: int | None = None
+    wait_s: float | None = None
+
+
+class Printers(Protocol):
+    def has_printer(self, office: str, printer: str | None) -> bool: ...
+
+    def status_of(self, office: str, printer: str) -> str | None: ...
+
+
 @dataclass
 class Outcome:
     reply: dict[str, Any]
     office: str | None = None
     events: list[Event] = field(default_factory=list)
     after: Callable[[], None] | None = None   # session changes to make once committed
+    prints: list[PrintOrder] = field(default_factory=list)
 
 
 def error(request_id: str | None, code: str, message: str) -> dict[str, Any]:
@@ -75,8 +99,9 @@ def window_of(principal: Principal) -> int:
 
 
 class Dispatcher:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, printers: Printers) -> None:
         self.store = store
+        self.printers = printers
 
     def execute(self, principal: Principal, message: m.ClientMessage, now: datetime) -> Outcome:
         """Blocking: the database thread only."""
@@ -86,6 +111,7 @@ class Dispatcher:
             return Outcome(error(message.id, refused.code, str(refused)))
         key = f"{principal.key}:{message.id}"
         refusal: DomainError | RequestRefused | None = None
+        prints: list[PrintOrder] = []
         with self.store.office(office_id) as tx:
             stored = tx.stored_reply(key)
             if stored is not None:
@@ -95,7 +121,7 @@ class Dispatcher:
                 return Outcome(stored["reply"], office_id)
             tx.handle(c.Tick(), now)
             try:
-                result, after = self._run(tx, principal, message, office_id, now)
+                result, after = self._run(tx, principal, message, office_id, now, prints)
             except (DomainError, RequestRefused) as refused:
                 refusal = refused
             else:
@@ -103,12 +129,44 @@ class Dispatcher:
                 tx.save_reply(key, {"fingerprint": fingerprint(message), "reply": reply}, now)
         if refusal is not None:  # what time did is committed; the refused command left no trace
             return Outcome(error(message.id, refusal.code, str(refusal)), office_id, tx.committed)
-        return Outcome(reply, office_id, tx.committed, after)
+        return Outcome(reply, office_id, tx.committed, after, prints)
 
     # -- the verbs ----------------------------------------------------------------------
 
+    def _order_print(self, tx: OfficeTransaction, p: Principal, office_id: str, ticket: Ticket, printer: str | None,
+                     now: datetime, prints: list[PrintOrder], ahead: int | None = None,
+                     wait_s: float | None = None) -> str | None:
+        """Queue a durable job for ``ticket`` in this transaction; None when there is no printer."""
+        if printer is None or not self.printers.has_printer(office_id, printer):
+            return None
+        job_id, device = jobs.new_job_id(), p.user if p.is_public else ""
+        tx.on_persist.append(lambda conn: jobs.insert_job(conn, job_id, office_id, ticket.id, printer, device, now))
+        prints.append(PrintOrder(office_id, printer, job_id, ahead, wait_s))
+        return job_id
+
+    def _reprint(self, tx: OfficeTransaction, p: Principal, msg: m.TicketReprint, office_id: str, now: datetime,
+                 prints: list[PrintOrder]) -> ReprintResult:
+        ticket = tx.engine.ticket(msg.ticket)
+        origin = jobs.issued_by(tx.conn, ticket.id)
+        if p.is_public:
+            if origin is None or origin[0] != p.user:
+                raise RequestRefused(ErrorCode.FORBIDDEN, "a kiosk reprints only the tickets it issued")
+            if now - ticket.issued_at > REPRINT_WINDOW:
+                raise RequestRefused(ErrorCode.FORBIDDEN, "too late to reprint: ask at the desk")
+            if ticket.state is not TicketState.WAITING:
+                raise IllegalTransition(f"ticket {ticket.label} is {ticket.state.value}", code=f"ticket_{ticket.state.value}")
+            printer = p.printer
+        else:
+            if not is_live(ticket):
+                raise IllegalTransition(f"ticket {ticket.label} is {ticket.state.value}", code=f"ticket_{ticket.state.value}")
+            printer = origin[1] if origin else None
+        job_id = self._order_print(tx, p, office_id, ticket, printer, now, prints)
+        if job_id is None:
+            raise RequestRefused(ErrorCode.NO_PRINTER, "no printer for this ticket")
+        return ReprintResult(ticket=ticket.id, label=ticket.label, print_job=job_id)
+
     def _run(self, tx: OfficeTransaction, p: Principal, msg: m.ClientMessage, office_id: str,
-             now: datetime) -> tuple[Any, Callable[[], None] | None]:
+             now: datetime, prints: list[PrintOrder]) -> tuple[Any, Callable[[], None] | None]:
         engine = tx.engine
 
         def seq() -> int:
@@ -128,7 +186,18 @@ class Dispatcher:
         if isinstance(msg, m.TicketIssue):
             ticket_id = "t" + uuid.uuid4().hex
             tx.handle(c.IssueTicket(ticket_id, msg.service, msg.priority, Channel(msg.channel.value), p.user), now)
-            return issue_result(engine, office_id, engine.ticket(ticket_id), now, seq()), None
+            ticket = engine.ticket(ticket_id)
+            result = issue_result(engine, office_id, ticket, now, seq())
+            printer = p.printer if p.role is Role.KIOSK else None
+            job_id = self._order_print(tx, p, office_id, ticket, printer, now, prints, result.people_ahead,
+                                       result.estimated_wait_s)
+            if job_id is not None and printer is not None:
+                status = self.printers.status_of(office_id, printer)
+                result = msgspec.structs.replace(result, print_job=job_id,
+                                                 printer_status=PrinterStatus(status) if status else None)
+            return result, None
+        if isinstance(msg, m.TicketReprint):
+            return self._reprint(tx, p, msg, office_id, now, prints), None
         if isinstance(msg, m.WindowOpen):
             result = on_window(c.OpenWindow(msg.window, p.user), msg.window)
             return result, lambda: setattr(p, "window", msg.window)

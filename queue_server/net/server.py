@@ -28,23 +28,24 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from queue_protocol import messages as m
-from queue_protocol.codec import PROTOCOL_VERSION, TRANSPORT_MAX_SIZE, CloseCode, encode
+from queue_protocol.codec import PROTOCOL_VERSION, TRANSPORT_MAX_SIZE, CloseCode, ErrorCode, encode
 from queue_protocol.enums import Role
-from queue_protocol.replies import Snapshot
-from queue_protocol.views import Health, LoadReport
+from queue_protocol.replies import PrinterNotice, PrintNotice, Reply, Snapshot
+from queue_protocol.views import Health, LoadReport, PrinterStatusResult
 from queue_protocol.wire_time import format_utc
 from queue_server.config import Site
 from queue_server.core.commands import Tick
 from queue_server.core.events import Event
 from queue_server.core.numbering import local_day
 from queue_server.core.states import WindowStatus
+from queue_server.printing.spool import Spool
 from queue_server.store import Store
 from queue_server.store.mapping import event_from_row
 from queue_server.store.schema import EventRow, OfficeRow
 
 from .auth import Authenticator
 from .connection import Connection
-from .dispatch import Dispatcher, Outcome
+from .dispatch import Dispatcher, Outcome, RequestRefused, error, office_of
 from .fanout import Fanout
 from .load import office_load
 from .office_views import CALL_TYPES, MAX_CALLS, call_view, office_view, wire_event
@@ -71,9 +72,10 @@ class TalonServer:
         self.store = store
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talon-db")
         self.auth = Authenticator(site, store)
-        self.dispatcher = Dispatcher(store)
+        self.spool = Spool(site, store, self.in_db, self.notify)
+        self.dispatcher = Dispatcher(store, self.spool)
         self.fanout = Fanout({o.id: store.head(o.id) for o in site.offices})
-        self.special_verbs: dict[str, SpecialVerb] = {}
+        self.special_verbs: dict[str, SpecialVerb] = {"printer.status": self._printer_status}
         self.connections: set[Connection] = set()
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -90,6 +92,7 @@ class TalonServer:
             self.handle_websocket, host, port, process_request=self.process_request,
             compression=None, max_size=TRANSPORT_MAX_SIZE, ssl=tls, ping_interval=20, ping_timeout=20,
         )
+        await self.spool.start()
         self._tasks = [asyncio.create_task(self._every(TICK_SECONDS, self._tick)),
                        asyncio.create_task(self._every(POLL_SECONDS, self._poll))]
         bound = self._server.sockets[0].getsockname()[1]
@@ -104,6 +107,7 @@ class TalonServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+        await self.spool.stop()
         self.db.shutdown(wait=True)
 
     async def handle_websocket(self, ws: ServerConnection) -> None:
@@ -113,6 +117,36 @@ class TalonServer:
             await connection.serve()
         finally:
             self.connections.discard(connection)
+
+    # -- printing -----------------------------------------------------------------------
+
+    def notify(self, office: str, notice: PrintNotice | PrinterNotice, device: str | None) -> None:
+        """A print or printer notice to the kiosks concerned and to the office's managers."""
+        frame = encode(notice)
+        for connection in list(self.connections):
+            p = connection.principal
+            if p is None or office not in p.offices:
+                continue
+            if isinstance(notice, PrintNotice):
+                concerned = p.is_manager or (p.is_public and p.office == office and p.user == device)
+            else:
+                concerned = p.is_manager or (p.is_public and p.printer == notice.printer)
+            if concerned:
+                connection.send(frame)
+
+    async def _printer_status(self, p: Principal, message: m.ClientMessage) -> Outcome:
+        assert isinstance(message, m.PrinterStatusQuery)
+        try:
+            office = office_of(p, message)
+        except RequestRefused as refused:
+            return Outcome(error(message.id, refused.code, str(refused)))
+        wanted = p.printer if p.is_public else message.printer
+        if p.is_public and message.printer not in (None, p.printer):
+            return Outcome(error(message.id, ErrorCode.FORBIDDEN, "a kiosk may ask only about its own printer"))
+        views = self.spool.views(office, wanted)
+        if not views and (wanted is not None or p.is_public):
+            return Outcome(error(message.id, ErrorCode.NO_PRINTER, "no such printer"))
+        return Outcome(msgspec.to_builtins(Reply(re=message.id, result=PrinterStatusResult(printers=views))))
 
     # -- HTTP ---------------------------------------------------------------------------
 

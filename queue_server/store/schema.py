@@ -204,3 +204,25 @@ class ReplyRow(Base):
     reply: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     __table_args__ = (Index("ix_replies_at", "at"),)
+
+
+class PrintJobRow(Base):
+    """One printed ticket: queued -> printing -> printed, or failed with a reason.
+
+    Written in the same transaction as the ticket it prints, so a ticket is never issued
+    without its job and a retried ``ticket.issue`` never queues a second one.
+    """
+
+    __tablename__ = "print_jobs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"))
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"))
+    printer_id: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_print_jobs_state", "state", "printer_id"),)

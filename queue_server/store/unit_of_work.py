@@ -18,6 +18,7 @@ the engine, the cached engine is dropped, so memory never runs ahead of the data
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,7 @@ class OfficeTransaction:
         self.start_seq = start_seq
         self.events: list[Event] = []
         self.committed: list[Event] = []
+        self.on_persist: list[Callable[[Connection], None]] = []  # rows that refer to this command's tickets
 
     @property
     def state(self) -> Any:
@@ -68,6 +70,8 @@ class OfficeTransaction:
     def persist(self) -> list[Event]:
         """Number the events and write everything they changed; returns the numbered events."""
         if not self.events:
+            for write in self.on_persist:
+                write(self.conn)
             return []
         numbered = [replace(e, seq=self.start_seq + i + 1) for i, e in enumerate(self.events)]
         conn, office_id, state = self.conn, self.office_id, self.engine.state
@@ -87,6 +91,8 @@ class OfficeTransaction:
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict(f"office {office_id} moved past seq {self.start_seq}")
+        for write in self.on_persist:
+            write(conn)
         state.last_seq = last
         return numbered
 

@@ -1,0 +1,112 @@
+"""The server process seen from outside, through /proc (Linux): RSS, CPU time, threads.
+
+``listening_pid(port)`` finds the process that listens on a TCP port of this machine (it
+must be ours to read its file descriptors), so ``--server-pid auto`` needs no pid at all.
+Everything returns None instead of raising when /proc does not say: numbers are optional.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROC = Path("/proc")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+LISTEN = "0A"
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident set size of ``pid`` in MiB (VmRSS)."""
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _cpu_of(stat_path: Path) -> float | None:
+    try:
+        text = stat_path.read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    # after "pid (comm) ": state is field 3 of stat(5), so utime (14) and stime (15) are [11], [12]
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds ``pid`` has used, all threads."""
+    return _cpu_of(PROC / str(pid) / "stat")
+
+
+@dataclass(frozen=True)
+class ThreadCpu:
+    tid: int
+    name: str
+    seconds: float
+
+
+def thread_cpu(pid: int) -> dict[int, ThreadCpu]:
+    """CPU seconds per thread of ``pid`` (with the thread's name: "talon-db_0", "asyncio_1", ...)."""
+    found: dict[int, ThreadCpu] = {}
+    try:
+        tasks = list((PROC / str(pid) / "task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        seconds = _cpu_of(task / "stat")
+        try:
+            name = (task / "comm").read_text().strip()
+        except OSError:
+            continue
+        if seconds is not None:
+            found[int(task.name)] = ThreadCpu(int(task.name), name, seconds)
+    return found
+
+
+def thread_shares(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu], wall_s: float) -> dict[str, float]:
+    """Per thread name, percent of one core used between two ``thread_cpu`` readings."""
+    shares: dict[str, float] = {}
+    if wall_s <= 0:
+        return shares
+    for tid, now in after.items():
+        used = now.seconds - (before[tid].seconds if tid in before else 0.0)
+        if used <= 0:
+            continue
+        name = now.name if tid != min(after) else f"{now.name} (main)"
+        shares[name] = round(shares.get(name, 0.0) + 100 * used / wall_s, 1)
+    return dict(sorted(shares.items(), key=lambda item: -item[1]))
+
+
+def _listening_inodes(port: int) -> set[str]:
+    inodes: set[str] = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = (PROC / "net" / table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if len(parts) > 9 and parts[3] == LISTEN and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(parts[9])
+    return inodes
+
+
+def listening_pid(port: int) -> int | None:
+    """The pid of the process (of ours) listening on TCP ``port``, or None."""
+    inodes = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    if not inodes:
+        return None
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(entry.name)
+        except OSError:
+            continue
+    return None

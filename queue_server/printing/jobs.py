@@ -1,0 +1,84 @@
+"""Print job rows: created in the ticket's transaction, then moved along by the spool."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from queue_protocol.enums import PrintJobState
+from queue_server.core.office_state import Ticket
+from queue_server.store import Store
+from queue_server.store.mapping import ticket_from_row
+from queue_server.store.schema import PrintJobRow, TicketRow
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    office_id: str
+    ticket_id: str
+    printer_id: str
+    device_id: str
+    state: str
+    attempts: int
+    created_at: datetime
+
+
+def new_job_id() -> str:
+    return "pj" + uuid.uuid4().hex
+
+
+def insert_job(conn: Connection, job_id: str, office_id: str, ticket_id: str, printer_id: str, device_id: str,
+               now: datetime) -> None:
+    conn.execute(insert(PrintJobRow).values(
+        id=job_id, office_id=office_id, ticket_id=ticket_id, printer_id=printer_id, device_id=device_id,
+        state=PrintJobState.QUEUED.value, attempts=0, reason="", created_at=now, updated_at=now,
+    ))
+
+
+def mark(store: Store, job_id: str, state: PrintJobState, now: datetime, reason: str = "", attempt: bool = False) -> None:
+    values: dict[str, object] = {"state": state.value, "reason": reason, "updated_at": now}
+    if attempt:
+        values["attempts"] = PrintJobRow.attempts + 1
+    with store.engines.write.begin() as conn:
+        conn.execute(update(PrintJobRow).where(PrintJobRow.id == job_id).values(**values))
+
+
+def load(store: Store, job_id: str) -> tuple[Job, Ticket] | None:
+    with Session(store.engines.read) as orm:
+        row = orm.execute(select(PrintJobRow, TicketRow).join(TicketRow, TicketRow.id == PrintJobRow.ticket_id)
+                           .where(PrintJobRow.id == job_id)).first()
+        if row is None:
+            return None
+        job_row, ticket_row = row
+        return _job(job_row), ticket_from_row(ticket_row)
+
+
+def _job(row: PrintJobRow) -> Job:
+    return Job(row.id, row.office_id, row.ticket_id, row.printer_id, row.device_id, row.state, row.attempts,
+               row.created_at)
+
+
+def issued_by(conn: Connection, ticket_id: str) -> tuple[str, str] | None:
+    """(device id, printer id) of the first job of a ticket: where a reprint goes."""
+    row = conn.execute(select(PrintJobRow.device_id, PrintJobRow.printer_id).where(PrintJobRow.ticket_id == ticket_id)
+                       .order_by(PrintJobRow.created_at).limit(1)).first()
+    return (row.device_id, row.printer_id) if row else None
+
+
+def unfinished(store: Store, now: datetime, fresh: timedelta) -> tuple[list[Job], list[Job]]:
+    """Jobs a crash left queued or printing: (young enough to print, too old: the visitor left)."""
+    with Session(store.engines.read) as orm:
+        jobs = [_job(r) for r in orm.scalars(select(PrintJobRow).where(
+            PrintJobRow.state.in_([PrintJobState.QUEUED.value, PrintJobState.PRINTING.value]))
+            .order_by(PrintJobRow.created_at))]
+    return [j for j in jobs if now - j.created_at <= fresh], [j for j in jobs if now - j.created_at > fresh]
+
+
+def count_by_state(store: Store) -> dict[str, int]:
+    with store.engines.read.connect() as conn:
+        return dict(conn.execute(select(PrintJobRow.state, func.count()).group_by(PrintJobRow.state)).all())
