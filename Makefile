@@ -12,7 +12,7 @@ install:
 	@VENV=$(VENV) ./scripts/bootstrap.sh
 
 demo: install
-	$(VENV)/bin/talon-server run --demo --host $(HOST) --port $(PORT)
+	VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) ./scripts/demo.sh
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
