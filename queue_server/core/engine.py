@@ -102,7 +102,7 @@ class QueueEngine:
         return ticket
 
     def people_ahead(self, ticket: Ticket, now: datetime) -> int:
-        return people_ahead(self.state, self.office.policy, ticket, now)
+        return people_ahead(self.state, self.office.policy, ticket, now, self.categories)
 
     def estimated_wait_seconds(self, ticket: Ticket, now: datetime) -> float | None:
         return estimated_wait_seconds(self.state, self.office, ticket.service_id, self.people_ahead(ticket, now))
@@ -185,7 +185,8 @@ class QueueEngine:
             type=EventType.TICKET_ISSUED, at=now, ticket_id=cmd.ticket_id, label=format_label(service, number),
             to_state=TicketState.WAITING, service_id=service.id,
             data={"number": number, "group": service.counter_group, "local_day": day.isoformat(),
-                  "channel": cmd.channel.value, "priority": cmd.priority_id, "issued_by": cmd.issued_by},
+                  "channel": cmd.channel.value, "priority": cmd.priority_id, "issued_by": cmd.issued_by,
+                  "order": self.state.issued_total + 1},
         )]
 
     def _call(
@@ -220,13 +221,13 @@ class QueueEngine:
         _, ticket, to = self._at_window(cmd.window, cmd.operator, cmd.ticket_id, Action.RECALL)
         limit = self.office.policy.max_recalls
         if limit > 0 and ticket.recalls >= limit:
-            return [self._ticket_event(Action.NO_SHOW, ticket, TicketState.NO_SHOW, now,
+            return [self._ticket_event(Action.NO_SHOW, ticket, TicketState.NO_SHOW, now, operator=cmd.operator,
                                        reason="recall_limit", recalls=ticket.recalls)]
-        return [self._ticket_event(Action.RECALL, ticket, to, now, recalls=ticket.recalls + 1)]
+        return [self._ticket_event(Action.RECALL, ticket, to, now, operator=cmd.operator, recalls=ticket.recalls + 1)]
 
     def _start(self, cmd: c.StartService, now: datetime) -> list[Event]:
         _, ticket, to = self._at_window(cmd.window, cmd.operator, cmd.ticket_id, Action.START)
-        return [self._ticket_event(Action.START, ticket, to, now)]
+        return [self._ticket_event(Action.START, ticket, to, now, operator=cmd.operator)]
 
     def _finish(self, cmd: c.FinishService, now: datetime) -> list[Event]:
         _, ticket, to = self._at_window(cmd.window, cmd.operator, cmd.ticket_id, Action.FINISH)
@@ -234,21 +235,24 @@ class QueueEngine:
             raise DomainError(f"unknown result {cmd.result!r}; one of {', '.join(RESULTS)}", code="unknown_result")
         if ticket.return_operator is not None:
             back = next_ticket_state(ticket.state, Action.SEND_BACK, ticket.label)
-            return [self._ticket_event(Action.SEND_BACK, ticket, back, now, service_id=ticket.return_service,
+            return [self._ticket_event(Action.SEND_BACK, ticket, back, now, operator=cmd.operator,
+                                       service_id=ticket.return_service,
                                        result=cmd.result, to_operator=ticket.return_operator,
                                        placement=self.office.policy.return_placement.value)]
-        return [self._ticket_event(Action.FINISH, ticket, to, now, result=cmd.result)]
+        return [self._ticket_event(Action.FINISH, ticket, to, now, operator=cmd.operator, result=cmd.result)]
 
     def _no_show(self, cmd: c.MarkNoShow, now: datetime) -> list[Event]:
         _, ticket, to = self._at_window(cmd.window, cmd.operator, cmd.ticket_id, Action.NO_SHOW)
-        return [self._ticket_event(Action.NO_SHOW, ticket, to, now, reason="operator", recalls=ticket.recalls)]
+        return [self._ticket_event(Action.NO_SHOW, ticket, to, now, operator=cmd.operator, reason="operator",
+                                   recalls=ticket.recalls)]
 
     def _postpone(self, cmd: c.Postpone, now: datetime) -> list[Event]:
         _, ticket, to = self._at_window(cmd.window, cmd.operator, cmd.ticket_id, Action.POSTPONE)
         minutes = cmd.minutes if cmd.minutes is not None else self.office.policy.postpone_default_min
         if not 1 <= minutes <= MAX_POSTPONE_MIN:
             raise DomainError(f"postpone for 1 to {MAX_POSTPONE_MIN} minutes, not {minutes}", code="bad_minutes")
-        return [self._ticket_event(Action.POSTPONE, ticket, to, now, minutes=minutes, reason=cmd.reason)]
+        return [self._ticket_event(Action.POSTPONE, ticket, to, now, operator=cmd.operator, minutes=minutes,
+                                   reason=cmd.reason)]
 
     def _transfer(self, cmd: c.Transfer, now: datetime) -> list[Event]:
         _, ticket, to = self._at_window(cmd.window, cmd.operator, cmd.ticket_id, Action.TRANSFER)
@@ -260,8 +264,11 @@ class QueueEngine:
             self._window(cmd.to_window)
         if cmd.to_operator is not None:
             self._operator(cmd.to_operator)
+        if cmd.return_to_me and ticket.return_operator is not None:
+            raise DomainError(f"ticket {ticket.label} already returns to {ticket.return_operator}; "
+                              "transfer it without asking for it back", code="already_returning")
         return [self._ticket_event(
-            Action.TRANSFER, ticket, to, now, service_id=cmd.to_service, to_window=cmd.to_window,
+            Action.TRANSFER, ticket, to, now, operator=cmd.operator, service_id=cmd.to_service, to_window=cmd.to_window,
             to_operator=cmd.to_operator, comment=cmd.comment, return_to_me=cmd.return_to_me,
             from_service=ticket.service_id, placement=self.office.policy.transfer_placement.value,
         )]
@@ -274,6 +281,8 @@ class QueueEngine:
     def _reactivate(self, cmd: c.ReactivateTicket, now: datetime) -> list[Event]:
         ticket = self.ticket(cmd.ticket_id)
         to = next_ticket_state(ticket.state, Action.REACTIVATE, ticket.label)
+        if ticket.local_day < local_day(self.office, now):
+            raise IllegalTransition(f"ticket {ticket.label} is from an earlier day", code="ticket_expired")
         return [self._ticket_event(Action.REACTIVATE, ticket, to, now, operator=cmd.by or None,
                                    placement=self.office.policy.return_placement.value)]
 
@@ -344,7 +353,7 @@ class QueueEngine:
         events: list[Event] = []
         stale = sorted(
             (t for t in self.state.tickets.values()
-             if t.local_day < today and t.state in (TicketState.WAITING, TicketState.POSTPONED, TicketState.NO_SHOW)),
+             if t.local_day < today and t.state in (TicketState.WAITING, TicketState.POSTPONED)),
             key=lambda t: (t.issued_at, t.id),
         )
         for ticket in stale:

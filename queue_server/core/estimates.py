@@ -1,7 +1,8 @@
 """People ahead and the estimated wait, per service.
 
 People ahead of a ticket are the waiting tickets of its service that rank before it now (a
-higher class, or the same class and queued earlier).  The estimated wait is people ahead x
+higher class, or the same class and first in the call order: the same scores as ``ordering``).
+The estimated wait is people ahead x
 the mean of the service's recent service times (the configured expectation until there are
 any) / the number of staffed windows serving it, each counted by the share of its weight that
 goes to this service.  With no staffed window the estimate is unknown (None).
@@ -9,24 +10,28 @@ goes to this service.  With no staffed window the estimate is unknown (None).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from statistics import fmean
 
-from .model import Office, OrderingPolicy
+from .model import Office, OrderingPolicy, PriorityCategory
 from .office_state import OfficeState, Ticket
-from .ordering import fifo_key, queue_class
+from .ordering import queue_class, rank_key
 from .states import WindowStatus
 
 
-def people_ahead(state: OfficeState, policy: OrderingPolicy, ticket: Ticket, now: datetime) -> int:
+def people_ahead(state: OfficeState, policy: OrderingPolicy, ticket: Ticket, now: datetime,
+                 categories: Mapping[str, PriorityCategory] | None = None) -> int:
+    """Waiting tickets of the same service that the call order puts first (ordering.rank_key)."""
+    categories = categories or {}
     mine = queue_class(ticket, policy, now)
-    mine_key = fifo_key(ticket)
+    mine_key = rank_key(ticket, mine, categories, now)
     ahead = 0
     for other in state.waiting.values():
         if other.id == ticket.id or other.service_id != ticket.service_id:
             continue
         theirs = queue_class(other, policy, now)
-        if theirs > mine or (theirs == mine and fifo_key(other) < mine_key):
+        if theirs > mine or (theirs == mine and rank_key(other, theirs, categories, now) < mine_key):
             ahead += 1
     return ahead
 

@@ -40,7 +40,7 @@ class OrderingMode(enum.StrEnum):
 class Placement(enum.StrEnum):
     """Where a ticket coming back (from the postponed pool or a transfer) joins the queue."""
 
-    FRONT = "front"            # ahead of everyone in its class
+    FRONT = "front"            # ahead of every class, first come first served among returns
     ISSUE_TIME = "issue_time"  # by its original issue time
     END = "end"                # behind everyone, as if it had just been issued
 

@@ -46,6 +46,7 @@ class Ticket:
     postponed_until: datetime | None = None
     reason: str = ""
     comment: str = ""
+    order: int = 0                         # the office-wide issue order: the last tie-break
     version: int = 0                       # how many events made this ticket what it is
 
     @property
@@ -76,6 +77,7 @@ class OfficeState:
     service_times: dict[str, deque[float]] = field(default_factory=dict)
     service_active: dict[str, bool] = field(default_factory=dict)
     running_text: str = ""
+    issued_total: int = 0                  # tickets ever issued by the office: the next issue order
     last_seq: int = 0
 
     def window_of(self, number: int) -> WindowState:
@@ -136,8 +138,9 @@ def apply_event(state: OfficeState, event: Event) -> None:
         ticket = Ticket(
             id=event.ticket_id, label=event.label, number=data["number"], service_id=event.service_id,
             local_day=day, issued_at=event.at, channel=Channel(data.get("channel", "walk_in")),
-            priority_id=data.get("priority"), queued_at=event.at, version=1,
+            priority_id=data.get("priority"), queued_at=event.at, order=data.get("order", 0), version=1,
         )
+        state.issued_total = max(state.issued_total, ticket.order)
         state.tickets[ticket.id] = ticket
         state.waiting[ticket.id] = ticket
         state.counters[(data["group"], day)] = ticket.number

@@ -25,7 +25,7 @@ priority calls, then n normal ones, while both classes wait; the position in tha
 kept per window).  Within PRIORITY and NORMAL the ticket with the highest score wins: seconds
 in the queue x the window's weight for its service (x the category's weight for priority
 tickets).  With equal weights that is plain first-in first-out.  Ties go to the earlier queue
-time, then the earlier issue time, then the number, then the ticket id, so the choice is total
+time, then the earlier issue time, then the office-wide issue order, then the ticket id, so the choice is total
 and never depends on dictionary or database order.
 """
 
@@ -85,20 +85,26 @@ def _queued_at(ticket: Ticket) -> datetime:
 
 
 def fifo_key(ticket: Ticket) -> tuple[datetime, datetime, int, str]:
-    """First in, first out: queue time, then issue time, number and id, so ties are total."""
-    return (_queued_at(ticket), ticket.issued_at, ticket.number, ticket.id)
+    """First in, first out: queue time, then issue time, the office-wide issue order and the id."""
+    return (_queued_at(ticket), ticket.issued_at, ticket.order, ticket.id)
+
+
+def rank_key(ticket: Ticket, klass: QueueClass, categories: Mapping[str, PriorityCategory], now: datetime,
+             service_weight: float = 1.0) -> tuple[float, datetime, datetime, int, str]:
+    """Within one class, smaller goes first: FRONT and AGED by queue time, the others by score."""
+    if klass in (QueueClass.FRONT, QueueClass.AGED):
+        return (0.0, *fifo_key(ticket))
+    score = (now - _queued_at(ticket)).total_seconds() * service_weight
+    if ticket.priority_id is not None and ticket.priority_id in categories:
+        score *= categories[ticket.priority_id].weight
+    return (-score, *fifo_key(ticket))
 
 
 def _best(
     tickets: list[Ticket], window: WindowState, categories: Mapping[str, PriorityCategory], now: datetime
 ) -> Ticket:
-    def key(ticket: Ticket) -> tuple[float, datetime, datetime, int, str]:
-        score = (now - _queued_at(ticket)).total_seconds() * window.services.get(ticket.service_id, 1.0)
-        if ticket.priority_id is not None and ticket.priority_id in categories:
-            score *= categories[ticket.priority_id].weight
-        return (-score, *fifo_key(ticket))
-
-    return min(tickets, key=key)
+    return min(tickets, key=lambda t: rank_key(t, QueueClass.NORMAL, categories, now,
+                                               window.services.get(t.service_id, 1.0)))
 
 
 def choose_next(

@@ -25,7 +25,7 @@ def load_engine(conn: Connection, office: Office) -> QueueEngine:
     orm = Session(bind=conn)
     office_row = orm.scalars(select(OfficeRow).where(OfficeRow.id == office.id)).one()
     state = OfficeState(
-        running_text=office_row.running_text, last_seq=office_row.last_seq,
+        running_text=office_row.running_text, last_seq=office_row.last_seq, issued_total=office_row.issued_total,
         service_active={k: bool(v) for k, v in (office_row.service_active or {}).items()},
     )
     engine = QueueEngine(office, state)

@@ -21,13 +21,13 @@ TICKET_FIELDS = (
 
 def ticket_values(ticket: Ticket, office_id: str) -> dict[str, Any]:
     values = {name: getattr(ticket, name) for name in TICKET_FIELDS}
-    values.update(office_id=office_id, state=ticket.state.value, channel=ticket.channel.value)
+    values.update(office_id=office_id, state=ticket.state.value, channel=ticket.channel.value, issue_order=ticket.order)
     return values
 
 
 def ticket_from_row(row: TicketRow) -> Ticket:
     values = {name: getattr(row, name) for name in TICKET_FIELDS}
-    return Ticket(**values, state=TicketState(row.state), channel=Channel(row.channel))
+    return Ticket(**values, state=TicketState(row.state), channel=Channel(row.channel), order=row.issue_order)
 
 
 def window_values(window: WindowState, office_id: str) -> dict[str, Any]:

@@ -73,6 +73,7 @@ class OfficeRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    issued_total: Mapped[int] = mapped_column(BigInteger, default=0)
     running_text: Mapped[str] = mapped_column(Text, default="")
     service_active: Mapped[dict[str, Any]] = mapped_column(default=dict)
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -107,6 +108,7 @@ class TicketRow(Base):
     postponed_until: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(Text, default="")
     comment: Mapped[str] = mapped_column(Text, default="")
+    issue_order: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (

@@ -78,7 +78,7 @@ class Store:
             row = conn.execute(select(OfficeRow.id).where(OfficeRow.id == office.id)).scalar_one_or_none()
             values = {"name": office.name, "timezone": office.timezone, "config": config or {}}
             if row is None:
-                conn.execute(insert(OfficeRow).values(id=office.id, last_seq=0, running_text="",
+                conn.execute(insert(OfficeRow).values(id=office.id, last_seq=0, issued_total=0, running_text="",
                                                       service_active={}, **values))
             else:
                 conn.execute(update(OfficeRow).where(OfficeRow.id == office.id).values(**values))

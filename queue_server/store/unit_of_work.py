@@ -87,7 +87,8 @@ class OfficeTransaction:
         last = numbered[-1].seq
         result = conn.execute(
             update(OfficeRow).where(OfficeRow.id == office_id, OfficeRow.last_seq == self.start_seq)
-            .values(last_seq=last, running_text=state.running_text, service_active=dict(state.service_active))
+            .values(last_seq=last, running_text=state.running_text, service_active=dict(state.service_active),
+                    issued_total=state.issued_total)
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict(f"office {office_id} moved past seq {self.start_seq}")

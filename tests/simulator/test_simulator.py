@@ -273,12 +273,12 @@ def test_idle_operators_poll_without_busy_looping() -> None:
 def test_an_office_as_configured_is_staffed_with_its_operators() -> None:
     windows = (WindowConfig(1, "1", {"passport": 1.0, "collect": 1.0}),
                WindowConfig(2, "2", {"collect": 1.0}), WindowConfig(3, "3", {"consult": 1.0}))
-    office = small_office(windows=windows, operators=(Operator("ivanova", "Иванова"), Operator("boss", "Б", Role.MANAGER)),
+    office = small_office(windows=windows, operators=(Operator("opa", "Оператор А"), Operator("boss", "Б", Role.MANAGER)),
                           policy=OrderingPolicy(max_recalls=1))
     staffed, pairs = staff(office)
-    assert pairs == [(1, "ivanova"), (2, "sim1"), (3, "sim2")]
-    assert {o.login for o in staffed.operators} == {"ivanova", "boss", "sim1", "sim2"}
-    assert staff(office, 1)[1] == [(1, "ivanova")]
+    assert pairs == [(1, "opa"), (2, "sim1"), (3, "sim2")]
+    assert {o.login for o in staffed.operators} == {"opa", "boss", "sim1", "sim2"}
+    assert staff(office, 1)[1] == [(1, "opa")]
     result = simulate(office, seed=5, visitors=300, day=THURSDAY)
     issued = {e.service_id for e in result.events if e.type is EventType.TICKET_ISSUED}
     assert issued == {"passport", "collect", "consult"}  # only services a staffed window serves
