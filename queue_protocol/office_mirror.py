@@ -32,12 +32,16 @@ Rules of the mirror (what it does with each event kind)
   ``estimated_wait_s`` is "as of the snapshot" (the contract says so): the mirror keeps it.
 * ``office.running_text_changed`` sets ``office.running_text``.
 * A new local day (an event whose time falls on a later date in the office's time zone):
-  ``office.local_day`` moves on and tickets of earlier days that ended are forgotten.
+  ``office.local_day`` moves on; tickets of earlier days that ended and calls of earlier days
+  are forgotten (the server's snapshot lists live tickets and today's ended ones, today's calls).
+* Tickets are listed in the server's order, by ``(issued_at, id)``.
 
-When the mirror cannot represent an event exactly — an event for a ticket it never saw that
-makes the ticket live again (a no-show from before the snapshot reactivated, as an operator
-sees it) — it applies its best approximation and :meth:`OfficeMirror.apply` returns ``False``:
-the feed then asks for a fresh snapshot (:attr:`FeedVerdict.NEED_SNAPSHOT`).
+When the mirror cannot represent an event exactly it applies its best approximation and
+:meth:`OfficeMirror.apply` returns ``False``; the feed then asks for a fresh snapshot
+(:attr:`FeedVerdict.NEED_SNAPSHOT`).  Two cases: an event for a ticket it never saw that makes
+the ticket live again (a no-show from before the snapshot, reactivated, as an operator sees
+it: its ``issued_at`` is unknown), and ``window.opened`` by an operator whose display name it
+has not seen (a board's events carry no operator, and the event no name).
 """
 
 from __future__ import annotations
@@ -90,6 +94,7 @@ class OfficeMirror:
 
     def __init__(self, snapshot: OfficeView, role: Role | str) -> None:
         self.role = Role(role)
+        self._names: dict[str, str] = {}   # login -> display name, as learned from snapshots
         self.load(snapshot)
 
     # -- loading and reading -----------------------------------------------------------
@@ -103,8 +108,8 @@ class OfficeMirror:
         self._tracks_tickets = snapshot.tickets is not None
         self._tickets: dict[str, TicketView] = {t.id: t for t in snapshot.tickets or ()}
         self._calls: list[CallView] = list(snapshot.calls[:MAX_CALLS])
-        self._names: dict[str, str] = {w.operator: w.operator_name for w in snapshot.windows
-                                       if w.operator is not None and w.operator_name is not None}
+        self._names.update({w.operator: w.operator_name for w in snapshot.windows
+                            if w.operator is not None and w.operator_name is not None})
         self._server_reasons = {s.id: s.unavailable for s in snapshot.services if s.unavailable in _SERVER_ONLY_REASONS}
         try:
             self._zone: ZoneInfo | None = ZoneInfo(self._office.timezone)
@@ -120,7 +125,7 @@ class OfficeMirror:
                 shown: Iterable[TicketView] = self._tickets.values()
                 if self.role is Role.OPERATOR:
                     shown = (t for t in shown if t.state in LIVE_STATES)
-                tickets = list(shown)
+                tickets = sorted(shown, key=lambda t: (t.issued_at, t.id))   # the server's order
             self._view = OfficeView(
                 office=self._office, services=list(self._services.values()), priorities=list(self._priorities),
                 windows=list(self._windows.values()), tickets=tickets, calls=list(self._calls),
@@ -159,22 +164,21 @@ class OfficeMirror:
                 self._refresh_unavailable()
             return True
         if kind in _WINDOW_STATUS or kind is EventType.WINDOW_SERVICES_CHANGED:
-            self._apply_window_event(event)
-            return True
+            return self._apply_window_event(event)
         return self._apply_ticket_event(event)
 
-    def _apply_window_event(self, event: WireEvent) -> None:
+    def _apply_window_event(self, event: WireEvent) -> bool:
         if event.window is None:
-            return
+            return True
         window = self._windows.get(event.window) or WindowView(number=event.window, status=WindowStatus.CLOSED)
         kind = event.type
+        exact = True
         if kind is EventType.WINDOW_SERVICES_CHANGED:
             services = {str(k): float(v) for k, v in dict(event.data.get("services", {})).items()}
             window = _replace(window, services=services)
         elif kind is EventType.WINDOW_OPENED:
-            name = event.data.get("operator_name") or self._names.get(event.operator or "")
-            if event.operator is not None and name is not None:
-                self._names[event.operator] = name
+            name = self._operator_name(event)
+            exact = name is not None or self.role is Role.KIOSK
             window = _replace(window, status=WindowStatus.OPEN, operator=event.operator, operator_name=name,
                               reason="", since=event.at)
         elif kind is EventType.WINDOW_PAUSED:
@@ -186,6 +190,20 @@ class OfficeMirror:
                               ticket=None, label=None, since=event.at)
         self._windows[window.number] = window
         self._refresh_unavailable()
+        return exact
+
+    def _operator_name(self, event: WireEvent) -> str | None:
+        """The display name for ``window.opened``: kiosks never see one; others learn it from
+        the event's ``data.operator_name`` when the server sends it, else from earlier snapshots.
+        ``None`` for a board or console that has not seen this operator: a snapshot will tell."""
+        if self.role is Role.KIOSK:
+            return None
+        name = event.data.get("operator_name")
+        if isinstance(name, str):
+            if event.operator is not None:
+                self._names[event.operator] = name
+            return name
+        return self._names.get(event.operator) if event.operator is not None else None
 
     def _apply_ticket_event(self, event: WireEvent) -> bool:
         kind = event.type
@@ -300,6 +318,7 @@ class OfficeMirror:
         self._office = _replace(self._office, local_day=day.isoformat())
         self._tickets = {t.id: t for t in self._tickets.values()
                          if t.state not in FINAL_STATES or self._local_day(t.issued_at) >= day}
+        self._calls = [c for c in self._calls if self._local_day(c.at) >= day]   # the board shows today's calls
 
     def _local_day(self, timestamp: str) -> date:
         assert self._zone is not None

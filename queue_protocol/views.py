@@ -139,6 +139,7 @@ class IssueResult(View, frozen=True, kw_only=True):
     people_ahead: int
     estimated_wait_s: float | None = None   # null: nobody serves the service right now
     print_job: str | None = None            # null: not printed (no printer, or not a kiosk)
+    pin: str | None = None                  # the four digits printed on the ticket, to show on screen too
     printer_status: PrinterStatus | None = None
     seq: int
 

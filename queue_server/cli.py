@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from queue_server.config import ConfigError, Site, demo_site, load_site, main_hash_password
 from queue_server.config.cli import main_check_config
+from queue_server.config.devices import check_printer_url
 from queue_server.simulator.cli import register as register_simulate
 from queue_server.simulator.cli import run as run_simulate
 from queue_server.store import Store
@@ -88,6 +89,9 @@ def override_printers(site: Site, overrides: Sequence[str]) -> Site:
         office, slash, printer = target.rpartition("/")
         if not sep or not printer or not url:
             raise ConfigError((f"--printer {item!r}: expected [OFFICE/]ID=URL",))
+        problem = check_printer_url(url)
+        if problem:
+            raise ConfigError((f"--printer {item!r}: the URL {problem}",))
         wanted[(office if slash else None, printer)] = url
     if not wanted:
         return site
@@ -136,7 +140,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # force: python-escpos configures logging when imported, which would hide ours
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "init":

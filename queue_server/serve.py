@@ -23,8 +23,8 @@ async def _run(args: argparse.Namespace) -> None:
 
     site, store = open_site(args)
     server = TalonServer(site, store)
-    await server.start(args.host, args.port, tls_context(args.tls_cert, args.tls_key))
-    print(f"talon-server: serving {len(site.offices)} office(s) on {args.host}:{args.port}", flush=True)
+    port = await server.start(args.host, args.port, tls_context(args.tls_cert, args.tls_key))
+    print(f"talon-server: serving {len(site.offices)} office(s) on {args.host}:{port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

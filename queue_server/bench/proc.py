@@ -67,8 +67,13 @@ def thread_cpu(pid: int) -> dict[int, ThreadCpu]:
     return found
 
 
-def thread_shares(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu], wall_s: float) -> dict[str, float]:
-    """Per thread name, percent of one core used between two ``thread_cpu`` readings."""
+def thread_shares(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu], wall_s: float,
+                  pid: int | None = None) -> dict[str, float]:
+    """Per thread, percent of one core used between two ``thread_cpu`` readings.
+
+    Keys are ``main`` for the process's first thread (tid == ``pid``) and ``<name>/<tid>`` for the others
+    (Python does not name OS threads, so they all carry the process's name).
+    """
     shares: dict[str, float] = {}
     if wall_s <= 0:
         return shares
@@ -76,8 +81,8 @@ def thread_shares(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu], wal
         used = now.seconds - (before[tid].seconds if tid in before else 0.0)
         if used <= 0:
             continue
-        name = now.name if tid != min(after) else f"{now.name} (main)"
-        shares[name] = round(shares.get(name, 0.0) + 100 * used / wall_s, 1)
+        name = "main" if tid == pid else f"{now.name}/{tid}"
+        shares[name] = round(100 * used / wall_s, 1)
     return dict(sorted(shares.items(), key=lambda item: -item[1]))
 
 
@@ -109,4 +114,27 @@ def listening_pid(port: int) -> int | None:
                     return int(entry.name)
         except OSError:
             continue
+    return None
+
+
+def host_cpu() -> tuple[float, float] | None:
+    """(busy, total) CPU seconds of the whole machine, all cores (/proc/stat)."""
+    try:
+        fields = (PROC / "stat").read_text().splitlines()[0].split()[1:]
+        ticks = [int(f) for f in fields]
+    except (OSError, ValueError, IndexError):
+        return None
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    total = sum(ticks[:8])
+    return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+
+
+def cpu_pressure_s() -> float | None:
+    """Seconds some runnable task waited for a CPU, machine-wide (PSI ``some total``)."""
+    try:
+        for line in (PROC / "pressure" / "cpu").read_text().splitlines():
+            if line.startswith("some"):
+                return int(line.rsplit("total=", 1)[1]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
     return None

@@ -9,19 +9,21 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from printers import PrinterConfigError, parse_url
+
 from .services import read_id
 from .site import Device, DeviceKind, DisplayLayout, PrinterModel, PrinterSpec, PrintMode
 from .tables import Table, show
 
-URL_SCHEMES = ("tcp", "serial", "usb", "file")
+URL_SCHEMES = ("tcp", "serial", "usb", "file", "cups")
 _TCP_EXAMPLE = 'must be like "tcp://192.168.1.50:9100"'
 MIN_TOKEN = 8
 _TOKEN = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces
 
 
 def check_printer_url(url: str) -> str | None:
-    """Why ``url`` cannot name a printer, or None.  ``tcp://host:port`` is checked in full;
-    for the other schemes only that something follows the scheme."""
+    """Why ``url`` cannot name a printer, or None: the scheme, ``tcp://host:port`` in full,
+    then everything else (serial parameters, USB ids, paths) as ``printers.parse_url`` reads it."""
     try:
         parts = urlsplit(url)
     except ValueError as error:
@@ -40,6 +42,10 @@ def check_printer_url(url: str) -> str | None:
             return "has a port outside 1-65535"
     elif not (parts.netloc or parts.path):
         return f'names no device after "{parts.scheme}://"'
+    try:
+        parse_url(url)  # the printers package's own reading: parameters, device names
+    except PrinterConfigError as error:
+        return f"is not a printer URL: {error}"
     return None
 
 

@@ -31,6 +31,7 @@ from queue_server.core.model import Channel
 from queue_server.core.office_state import Ticket
 from queue_server.core.states import TicketState
 from queue_server.printing import jobs
+from queue_server.printing.layouts import pin_of
 from queue_server.store import OfficeTransaction, Store
 
 from .office_views import is_live, issue_result, ticket_result
@@ -187,7 +188,7 @@ class Dispatcher:
             ticket_id = "t" + uuid.uuid4().hex
             tx.handle(c.IssueTicket(ticket_id, msg.service, msg.priority, Channel(msg.channel.value), p.user), now)
             ticket = engine.ticket(ticket_id)
-            result = issue_result(engine, office_id, ticket, now, seq())
+            result = msgspec.structs.replace(issue_result(engine, office_id, ticket, now, seq()), pin=pin_of(ticket))
             printer = p.printer if p.role is Role.KIOSK else None
             job_id = self._order_print(tx, p, office_id, ticket, printer, now, prints, result.people_ahead,
                                        result.estimated_wait_s)

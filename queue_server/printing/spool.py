@@ -8,7 +8,9 @@ printer that takes jobs in order, marks them ``printing``, renders the ticket (i
 raster mode draws an image) and gives the bytes to the printer's ``PrinterWorker`` thread,
 which checks the printer's status (DLE EOT) and writes with short timeouts.  A printer that
 reports paper out, cover open or offline fails the job at once; a timeout or an I/O error is
-tried again after 1 s and 3 s.  Every change of a job is a ``print`` notice to the kiosk that
+tried again after 1 s and 3 s — but once a job timed out, the jobs behind it get one try each
+until the printer answers again, so a dead printer does not hold every kiosk for 7 s a ticket.
+Every change of a job is a ``print`` notice to the kiosk that
 issued the ticket (``failed`` = show the ticket on screen) and to staff; every change of a
 printer's status (polled every 30 s and after each job) is a ``printer`` notice.  On start,
 jobs a crash left behind are printed if they are under a minute old, else failed ("expired").
@@ -54,6 +56,7 @@ class Lane:
     status: PrinterStatus = PrinterStatus.UNKNOWN
     checked_at: datetime | None = None
     task: asyncio.Task[None] | None = None
+    unanswered: bool = False   # the last job timed out: the next ones get one try until it answers
 
 
 class Spool:
@@ -128,6 +131,9 @@ class Spool:
             except Exception:
                 log.exception("print job %s crashed the lane; the job is failed", job_id)
                 await self.in_db(jobs.mark, self.store, job_id, PrintJobState.FAILED, datetime.now(UTC), "internal")
+                loaded = await self.in_db(jobs.load, self.store, job_id)
+                if loaded is not None:
+                    self._job_notice(loaded[0], loaded[1].label, PrintJobState.FAILED, "internal")
 
     async def _print(self, key: tuple[str, str], lane: Lane, job_id: str, people_ahead: int | None,
                      wait_s: float | None) -> None:
@@ -141,20 +147,24 @@ class Spool:
         layout = ticket_layout(office, ticket, people_ahead, wait_s)
         data = await asyncio.to_thread(render_ticket, layout, profile_for(lane.spec))
         reason = "timeout"
-        for attempt in range(len(RETRY_DELAYS) + 1):
+        tries = 1 if lane.unanswered else len(RETRY_DELAYS) + 1
+        for attempt in range(tries):
+            await self.in_db(jobs.mark, self.store, job_id, PrintJobState.PRINTING, datetime.now(UTC), "", True)
             future: Future[Any] = lane.worker.print(data)
             try:
                 await asyncio.wrap_future(future)
             except PrintFailed as failed:
                 reason = failed.reason
-                if reason in GIVE_UP_AT_ONCE or attempt == len(RETRY_DELAYS):
+                if reason in GIVE_UP_AT_ONCE or attempt == tries - 1:
                     break
                 await asyncio.sleep(RETRY_DELAYS[attempt])
                 continue
-            await self.in_db(jobs.mark, self.store, job_id, PrintJobState.PRINTED, datetime.now(UTC), "", True)
+            lane.unanswered = False
+            await self.in_db(jobs.mark, self.store, job_id, PrintJobState.PRINTED, datetime.now(UTC))
             self._job_notice(job, ticket.label, PrintJobState.PRINTED)
             return
-        await self.in_db(jobs.mark, self.store, job_id, PrintJobState.FAILED, datetime.now(UTC), reason, True)
+        lane.unanswered = reason == "timeout"
+        await self.in_db(jobs.mark, self.store, job_id, PrintJobState.FAILED, datetime.now(UTC), reason)
         self._job_notice(job, ticket.label, PrintJobState.FAILED, reason)
 
     def _job_notice(self, job: jobs.Job, label: str, state: PrintJobState, reason: str = "") -> None:
@@ -168,6 +178,8 @@ class Spool:
     def _status_seen(self, key: tuple[str, str], status: PrinterStatus) -> None:
         lane = self.lanes[key]
         lane.checked_at = datetime.now(UTC)
+        if status.can_print:
+            lane.unanswered = False
         if status is lane.status:
             return
         log.info("printer %s/%s: %s -> %s", *key, lane.status.value, status.value)
