@@ -1,0 +1,1 @@
+"""The kiosk: the touchscreen app where visitors take a ticket (PySide6)."""

@@ -46,6 +46,10 @@ class ServiceView(View, frozen=True, kw_only=True):
     estimated_wait_s: float | None = None
     norm_walk_in_min: int = 15
     norm_appointment_min: int = 5
+    description_ru: str = ""           # one line under the kiosk's button
+    description_en: str = ""
+    documents_ru: list[str] = []       # "what to bring", one document per item
+    documents_en: list[str] = []
 
 
 class PriorityView(View, frozen=True, kw_only=True):

@@ -45,6 +45,10 @@ CALL_TYPES = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
 MAX_CALLS = 20
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _utc(moment: datetime | None) -> str | None:
     return format_utc(moment) if moment is not None else None
 
@@ -93,6 +97,8 @@ def office_view(engine: QueueEngine, role: Role, calls: list[CallView], now: dat
             waiting=count,
             estimated_wait_s=None if service.is_category else estimated_wait_seconds(state, office, service.id, count),
             norm_walk_in_min=service.norm_walk_in_min, norm_appointment_min=service.norm_appointment_min,
+            description_ru=service.description_ru, description_en=service.description_en,
+            documents_ru=_lines(service.documents_ru), documents_en=_lines(service.documents_en),
         ))
     names = {o.login: o.display_name for o in office.operators}
     window_names = {w.number: w.name for w in office.windows}

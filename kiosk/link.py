@@ -1,0 +1,94 @@
+"""``KioskLink``: the kiosk's narrow view of ``queue_protocol.qt_bridge.QtQueueClient``.
+
+The model needs five things from the connection: its state, the office as the mirror has
+it, the outcome of its ``ticket.issue`` requests (ticket, refusal with a code, or "no answer
+in time"), the ``print`` notices of its printer, and a way to send ``ticket.issue`` with a
+request id of its choosing (a retry must reuse it).  This adapter turns the bridge's general
+signals into exactly those, so the model never sees exceptions or tags.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from queue_protocol.client import DeviceToken, RequestError, RequestTimeout
+from queue_protocol.qt_bridge import QtQueueClient
+from queue_protocol.replies import PrintNotice
+
+CLIENT_NAME = "talon-kiosk 0.1.0"
+ISSUE_TAG = "issue:"
+
+
+class KioskLink(QObject):
+    state_changed = Signal(str)              # a ConnectionState value
+    office_changed = Signal(object)          # OfficeView: the mirror after a snapshot or an event
+    snapshot_arrived = Signal()              # a fresh snapshot (the server's own word on availability)
+    issue_ok = Signal(str, object)           # request id, the IssueResult as a dict
+    issue_failed = Signal(str, str, str)     # request id, error code, message
+    issue_timeout = Signal(str)              # request id: outcome unknown, retry with the same id
+    print_notice = Signal(object)            # PrintNotice
+
+    def __init__(self, url: str, token: str, *, request_timeout: float = 15.0, parent: QObject | None = None,
+                 **client_options: Any) -> None:
+        super().__init__(parent)
+        self.bridge = QtQueueClient(url, DeviceToken(token), client_name=CLIENT_NAME,
+                                    request_timeout=request_timeout, parent=self, **client_options)
+        self.bridge.state_changed.connect(self.state_changed)
+        self.bridge.snapshot_received.connect(self._on_snapshot)
+        self.bridge.mirror_changed.connect(self._on_mirror)
+        self.bridge.notice_received.connect(self._on_notice)
+        self.bridge.request_finished.connect(self._on_finished)
+        self._started = False
+
+    @staticmethod
+    def new_request_id() -> str:
+        return f"kiosk-{uuid.uuid4().hex}"
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self.bridge.start()
+
+    def close(self) -> None:
+        if self._started:
+            self.bridge.stop()
+
+    def issue(self, request_id: str, service: str, priority: str | None, timeout: float | None = None) -> None:
+        """``ticket.issue`` with this id; the answer comes as ``issue_ok`` / ``issue_failed`` / ``issue_timeout``."""
+        fields: dict[str, Any] = {"service": service, "priority": priority, "channel": "walk_in"}
+        self.bridge.send("ticket.issue", fields, tag=ISSUE_TAG + request_id, request_id=request_id)
+
+    def _home(self) -> str | None:
+        hello = self.bridge.hello
+        return hello.office if hello is not None else None
+
+    def _on_snapshot(self, office: str, _view: object) -> None:
+        if office == (self._home() or office):
+            self.snapshot_arrived.emit()
+
+    def _on_mirror(self, office: str) -> None:
+        if office != (self._home() or office):
+            return
+        view = self.bridge.view(office)
+        if view is not None:
+            self.office_changed.emit(view)
+
+    def _on_notice(self, _office: str, notice: object) -> None:
+        if isinstance(notice, PrintNotice):
+            self.print_notice.emit(notice)
+
+    def _on_finished(self, tag: str, ok: bool, result: object) -> None:
+        if not tag.startswith(ISSUE_TAG):
+            return
+        request_id = tag[len(ISSUE_TAG):]
+        if ok:
+            self.issue_ok.emit(request_id, dict(result) if isinstance(result, dict) else {})
+        elif isinstance(result, RequestTimeout):
+            self.issue_timeout.emit(request_id)
+        elif isinstance(result, RequestError):
+            self.issue_failed.emit(request_id, result.code, result.message)
+        else:   # ClientClosed, or a bug: the outcome is unknown
+            self.issue_timeout.emit(request_id)

@@ -1,0 +1,102 @@
+"""The ticket on the kiosk's screen and what became of its print job.  Pure.
+
+The reply to ``ticket.issue`` says whether printing can work (``print_job``, ``printer_status``);
+``print`` notices then tell how the job ended.  A notice may reach the kiosk before the reply
+is handed to it (they travel different paths through the client), so notices are kept in a
+short buffer and applied when the ticket appears.  A job that neither prints nor fails within
+the watchdog time counts as failed: the visitor must never leave without a number.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from queue_protocol.replies import PrintNotice
+
+FAILED_PRINTER: Final = frozenset({"paper_out", "cover_open", "offline"})
+"""Printer states in which a fresh job cannot print: show the number instead at once."""
+
+
+class PrintState(enum.StrEnum):
+    PRINTING = "printing"   # the job is queued or on its way
+    PRINTED = "printed"     # the printer took it: "take your ticket"
+    FAILED = "failed"       # no paper, cover open, offline, no printer, timeout: "remember your number"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedTicket:
+    ticket: str
+    office: str
+    label: str
+    service: str
+    people_ahead: int
+    estimated_wait_s: float | None
+    priority: str | None
+    print_job: str | None
+    print_state: PrintState
+    fail_reason: str = ""          # paper_out, cover_open, offline, or "" (the generic text)
+
+    @property
+    def failed(self) -> bool:
+        return self.print_state is PrintState.FAILED
+
+
+def fail_key(reason: str) -> str:
+    """The catalogue key of a print failure's headline."""
+    return f"print_failed.{reason}" if reason in FAILED_PRINTER else "print_failed.other"
+
+
+def from_reply(result: dict[str, Any]) -> IssuedTicket:
+    """The ticket as the ``IssueResult`` describes it, before any print notice."""
+    job = result.get("print_job")
+    status = str(result.get("printer_status") or "")
+    if not job:
+        state, reason = PrintState.FAILED, ""
+    elif status in FAILED_PRINTER:
+        state, reason = PrintState.FAILED, status
+    else:
+        state, reason = PrintState.PRINTING, ""
+    wait = result.get("estimated_wait_s")
+    return IssuedTicket(
+        ticket=str(result["ticket"]), office=str(result["office"]), label=str(result["label"]),
+        service=str(result["service"]), people_ahead=int(result.get("people_ahead") or 0),
+        estimated_wait_s=float(wait) if wait is not None else None, priority=result.get("priority"),
+        print_job=str(job) if job else None, print_state=state, fail_reason=reason,
+    )
+
+
+def apply_notice(ticket: IssuedTicket, notice: PrintNotice) -> IssuedTicket:
+    """The ticket after a ``print`` notice of its job (other jobs leave it as it is)."""
+    if notice.job != ticket.print_job or ticket.print_state is not PrintState.PRINTING:
+        return ticket
+    if notice.state == "printed":
+        return replace(ticket, print_state=PrintState.PRINTED)
+    if notice.state == "failed":
+        reason = notice.reason if notice.reason in FAILED_PRINTER else str(notice.printer_status or "")
+        return replace(ticket, print_state=PrintState.FAILED, fail_reason=reason if reason in FAILED_PRINTER else "")
+    return ticket
+
+
+def timed_out(ticket: IssuedTicket) -> IssuedTicket:
+    """The watchdog ran out while the job was still on its way."""
+    if ticket.print_state is not PrintState.PRINTING:
+        return ticket
+    return replace(ticket, print_state=PrintState.FAILED, fail_reason="")
+
+
+class NoticeBuffer:
+    """The last few ``print`` notices, for a reply that is handed over after its notices."""
+
+    def __init__(self, size: int = 32) -> None:
+        self._notices: deque[PrintNotice] = deque(maxlen=size)
+
+    def add(self, notice: PrintNotice) -> None:
+        self._notices.append(notice)
+
+    def replay(self, ticket: IssuedTicket) -> IssuedTicket:
+        for notice in self._notices:
+            ticket = apply_notice(ticket, notice)
+        return ticket

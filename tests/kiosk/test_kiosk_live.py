@@ -1,0 +1,196 @@
+"""The real kiosk on the real server: taps in, the screen and the printer emulator checked.
+
+Each test makes its own kiosk (its own connection) against the module's server; tickets pile
+up on the server across tests, so assertions compare before and after, never absolute counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from kiosk.model import Screen
+from kiosk.ticket import PrintState
+
+WAIT_MS = 10_000
+
+
+def tile(window: Any, entry_id: str) -> Any:
+    for each in window.home.grid.tiles():
+        if each.entry_id == entry_id:
+            return each
+    raise AssertionError(f"no tile {entry_id!r}: {[t.entry_id for t in window.home.grid.tiles()]}")
+
+
+def tap(qtbot: Any, widget: Any) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def go_to_passport(qtbot: Any, window: Any) -> None:
+    model = window.model
+    qtbot.waitUntil(lambda: model.catalog.entry("passport").available, timeout=WAIT_MS)
+    tap(qtbot, tile(window, "passports"))
+    assert model.screen is Screen.CATEGORY and window.header.title.text() == "Паспорта и регистрация"
+    tap(qtbot, tile(window, "passport"))
+    assert model.screen is Screen.SERVICE and window.service.take.isEnabled()
+
+
+def test_a_visitor_takes_a_ticket_and_the_printed_ticket_matches_the_screen(
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    printed_before = len(printer.emulator.tickets)
+    go_to_passport(qtbot, window)
+    tap(qtbot, window.service.take)
+    qtbot.waitUntil(lambda: model.screen is Screen.TICKET, timeout=WAIT_MS)
+    page = window.ticket
+    label = page.number.text()
+    assert label.startswith("А") and label == model.ticket.label
+    assert page.service.text() == "Паспорт РФ"
+    qtbot.waitUntil(lambda: model.ticket.print_state is PrintState.PRINTED, timeout=WAIT_MS)
+    assert page.take.isVisible() and "Возьмите талон" in page.take.text() and not page.failure.isVisible()
+    [ticket] = printer.emulator.wait_for_tickets(printed_before + 1, 5)[printed_before:]
+    assert ticket.find(label) is not None and ticket.find(label).width > 1   # the big number
+    assert "Паспорт РФ" in ticket.text
+    assert any(p.startswith(f"TALON:demo:{label}") for p in ticket.qr_payloads)
+
+
+def test_a_double_tap_gives_one_ticket(qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    go_to_passport(qtbot, window)
+    waiting_before = model.catalog.entry("passport").waiting
+    printed_before = len(printer.emulator.tickets)
+    sent: list[str] = []
+    window.model._link.bridge.request_finished.connect(lambda tag, ok, result: sent.append(tag))
+    tap(qtbot, window.service.take)
+    model.take_ticket()          # the second tap lands before the answer ...
+    tap(qtbot, window.service.take)
+    qtbot.waitUntil(lambda: model.screen is Screen.TICKET, timeout=WAIT_MS)
+    model.take_ticket()          # ... and one after it: the ticket screen ignores it
+    qtbot.waitUntil(lambda: model.catalog.entry("passport").waiting == waiting_before + 1, timeout=WAIT_MS)
+    qtbot.wait(500)
+    assert len(sent) == 1 and model.issued_count == 1
+    assert model.catalog.entry("passport").waiting == waiting_before + 1
+    assert len(printer.emulator.wait_for_tickets(printed_before + 1, 5)) == printed_before + 1
+
+
+def test_a_reply_lost_with_the_connection_is_retried_with_the_same_id_and_gives_one_ticket(
+        qtbot: Any, make_kiosk: Any, open_windows: None) -> None:
+    window = make_kiosk()
+    model = window.model
+    go_to_passport(qtbot, window)
+    waiting_before = model.catalog.entry("passport").waiting
+    tap(qtbot, window.service.take)
+    request_id = model._flow.request.request_id
+    model._link.bridge.drop_connection()     # the network fails right after the tap
+    qtbot.waitUntil(lambda: model.screen is Screen.TICKET, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: model.catalog.entry("passport").waiting >= waiting_before + 1, timeout=WAIT_MS)
+    qtbot.wait(300)
+    assert model.catalog.entry("passport").waiting == waiting_before + 1
+    assert model.issued_count == 1 and request_id.startswith("kiosk-")
+
+
+def test_paper_out_shows_the_number_large_with_a_qr_code(qtbot: Any, make_kiosk: Any, open_windows: None,
+                                                         printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    go_to_passport(qtbot, window)
+    printer.emulator.set_state("out")
+    try:
+        tap(qtbot, window.service.take)
+        qtbot.waitUntil(lambda: model.ticket is not None and model.ticket.failed, timeout=WAIT_MS)
+    finally:
+        printer.emulator.set_state("ok")
+    page = window.ticket
+    assert page.failure.isVisible()
+    assert "закончилась бумага" in page.failure.text() and "запомните ваш номер" in page.failure.text()
+    assert page.number.text() == model.ticket.label and page.service.text() == "Паспорт РФ"
+    assert page.qr.isVisible() and not page.qr.pixmap().isNull() and page.qr.pixmap().width() >= 200
+    assert not page.take.isVisible()
+    assert page.number.font().pixelSize() > window.service.take.font().pixelSize() * 4
+    assert model.seconds_left >= 30   # longer to remember or photograph it
+
+
+def test_priority_path_marks_the_ticket_and_the_paper(qtbot: Any, make_kiosk: Any, open_windows: None,
+                                                      printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    printed_before = len(printer.emulator.tickets)
+    assert window.home.priority.isVisible()
+    tap(qtbot, window.home.priority)
+    assert model.screen is Screen.PRIORITY and "проверят в окне" in window.priority.check.text()
+    choice = window.priority.findChild(type(window.home.grid.tiles()[0]), "priority:disabled_1_2")
+    assert choice is not None
+    tap(qtbot, choice)
+    assert model.screen is Screen.HOME and model.priority == "disabled_1_2"
+    assert window.home.banner.isVisible() and "Инвалиды I и II групп" in window.home.banner.text.text()
+    go_to_passport(qtbot, window)
+    tap(qtbot, window.service.take)
+    qtbot.waitUntil(lambda: model.screen is Screen.TICKET, timeout=WAIT_MS)
+    assert model.ticket.priority == "disabled_1_2" and window.ticket.priority.isVisible()
+    [ticket] = printer.emulator.wait_for_tickets(printed_before + 1, 5)[printed_before:]
+    assert ticket.find("Льготная категория") is not None
+    assert model.priority is None   # the next visitor starts without it
+
+
+def test_a_service_switched_off_greys_out_live_and_comes_back(qtbot: Any, make_kiosk: Any, open_windows: None,
+                                                              staff: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    go_to_passport(qtbot, window)
+    staff("manager", "service.set_active", service="passport", active=False)
+    try:
+        qtbot.waitUntil(lambda: not window.service.take.isEnabled(), timeout=WAIT_MS)
+        assert window.service.message.isVisible()
+        assert window.service.message.text() == "Сегодня эта услуга не предоставляется"
+        tap(qtbot, window.service.take)
+        assert model.screen is Screen.SERVICE
+    finally:
+        staff("manager", "service.set_active", service="passport", active=True)
+    qtbot.waitUntil(window.service.take.isEnabled, timeout=WAIT_MS)
+    assert not window.service.message.isVisible()
+
+
+def test_idle_visitor_gets_a_fresh_home_screen(qtbot: Any, make_kiosk: Any, open_windows: None) -> None:
+    window = make_kiosk(idle_s=0.6)
+    model = window.model
+    tap(qtbot, window.toolbar.lang)
+    tap(qtbot, window.toolbar.large)
+    tap(qtbot, tile(window, "passports"))
+    assert model.screen is Screen.CATEGORY and model.lang == "en" and model.large_text
+    qtbot.waitUntil(model.pristine, timeout=5_000)
+    assert window.header.title.text() == "Здравствуйте!" and not window.toolbar.large.isChecked()
+
+
+def test_english_high_contrast_and_large_text_are_one_touch_away(qtbot: Any, make_kiosk: Any,
+                                                                 open_windows: None) -> None:
+    window = make_kiosk()
+    model = window.model
+    bar = window.toolbar
+    for button in (bar.lang, bar.contrast, bar.large):   # on the first screen, in the lower part
+        assert button.isVisible() and button.mapTo(window, button.rect().topLeft()).y() > window.height() * 2 / 3
+    assert all(t.mapTo(window, t.rect().topLeft()).y() >= window.height() / 3 - 1 for t in window.home.grid.tiles())
+    tap(qtbot, bar.lang)
+    assert window.header.title.text() == "Welcome!" and bar.lang.text() == "Русский"
+    assert tile(window, "passports").name.text() == "Passports and registration"
+    normal = window.styleSheet()
+    tap(qtbot, bar.contrast)
+    assert model.high_contrast and bar.contrast.isChecked() and window.styleSheet() != normal
+    assert "#000000" in window.styleSheet()
+    before = tile(window, "passports").name.font().pixelSize()
+    tap(qtbot, bar.large)
+    assert model.large_text and tile(window, "passports").name.font().pixelSize() > before
+    tap(qtbot, bar.lang)
+    assert window.header.title.text() == "Здравствуйте!"
+
+
+def test_landscape_keeps_every_control_on_screen(qtbot: Any, make_kiosk: Any, open_windows: None) -> None:
+    window = make_kiosk()
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: window.height() == 1080, timeout=2_000)
+    go_to_passport(qtbot, window)
+    for widget in (window.service.take, window.service.back, window.toolbar.large):
+        bottom = widget.mapTo(window, widget.rect().bottomLeft()).y()
+        assert widget.isVisible() and bottom <= 1080, widget.objectName()
