@@ -16,6 +16,8 @@ DEBIAN_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1
   # a font with Cyrillic for screens and raster tickets; offline Russian speech for boards
   fonts-dejavu-core espeak-ng
+  # aplay, for the boards' chime and voice
+  alsa-utils
 )
 
 missing=()
