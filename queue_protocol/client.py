@@ -34,27 +34,20 @@ session token replaces the password in memory at once, and reconnects use it), o
 token.  An expired session moves to AUTH_REQUIRED; the app asks for the password and calls
 :meth:`QueueClient.login`.
 
-Exceptions::
-
-    QueueClientError
-     ├── RequestError        the server answered ok: false (code, message), or the codec
-     │    │                  refused the request before it was sent (the same codes)
-     │    └── AuthError      the server refused our credentials: pending requests fail with it
-     ├── RequestTimeout      no reply within the timeout: the outcome is unknown, so retry
-     │                       with the same ``request_id`` (the server answers the original)
-     └── ClientClosed        close() was called
+The lifecycle enum, the credentials, the exceptions and the callback types are in
+:mod:`queue_protocol.client_types` and re-exported here (see its docstring for the exception
+tree).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 import msgspec
@@ -63,6 +56,26 @@ from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketExcepti
 from websockets.uri import parse_uri
 
 from .backoff import Backoff
+from .client_types import (
+    TRANSITIONS,
+    AuthError,
+    ClientClosed,
+    ConnectionState,
+    Credentials,
+    DeviceToken,
+    EventCallback,
+    Notice,
+    NoticeCallback,
+    PasswordLogin,
+    QueueClientError,
+    RequestError,
+    RequestTimeout,
+    SentCallback,
+    SessionToken,
+    SnapshotCallback,
+    StateCallback,
+    hello_fields,
+)
 from .codec import (
     MAX_SERVER_FRAME,
     PROTOCOL_VERSION,
@@ -77,8 +90,14 @@ from .codec import (
 from .enums import Role
 from .messages import MAX_CLIENT_LEN
 from .office_mirror import FORCE_SNAPSHOT_AFTER, FeedVerdict, OfficeFeed, OfficeMirror
-from .replies import ErrorReply, EventMessage, PrinterNotice, PrintNotice, Reply, Snapshot
+from .replies import ErrorReply, EventMessage, Reply, Snapshot
 from .views import HelloResult, OfficeView, ResyncResult
+
+__all__ = [
+    "AuthError", "Backoff", "ClientClosed", "ConnectionState", "Credentials", "DeviceToken", "EventCallback",
+    "Notice", "NoticeCallback", "PasswordLogin", "QueueClient", "QueueClientError", "RequestError",
+    "RequestTimeout", "SentCallback", "SessionToken", "SnapshotCallback", "StateCallback",
+]
 
 log = logging.getLogger("talon.client")
 
@@ -89,125 +108,8 @@ INTERNAL_VERBS: Final = frozenset({"hello", "resync"})   # the client sends thes
 V = TypeVar("V", bound=msgspec.Struct)
 
 
-class ConnectionState(enum.StrEnum):
-    """The lifecycle of the connection (DESIGN.md §6: a client shows clearly when it is offline).
-
-    ::
-
-        OFFLINE -> CONNECTING -> RESYNCING <-> ONLINE
-           ^           |            |            |
-           +-----------+------------+------------+   (connection lost: backoff, reconnect)
-        CONNECTING/RESYNCING/ONLINE -> AUTH_REQUIRED -> CONNECTING   (after login())
-        CONNECTING/RESYNCING/ONLINE -> AUTH_FAILED   -> CONNECTING   (after set_credentials())
-        any -> CLOSED                                                (close(); terminal)
-    """
-
-    OFFLINE = "offline"              # no connection; the next attempt is scheduled (or start() not called yet)
-    CONNECTING = "connecting"        # opening the websocket and saying hello
-    RESYNCING = "resyncing"          # hello accepted; some office is catching up (snapshot or missed events)
-    ONLINE = "online"                # every office is current; requests flow
-    AUTH_REQUIRED = "auth_required"  # the session token expired: waiting for login(username, password)
-    AUTH_FAILED = "auth_failed"      # refused for good (wrong token or password, revoked, protocol version):
-                                     # no retries until set_credentials(); a person must act
-    CLOSED = "closed"                # close() was called: terminal
-
-
-_S = ConnectionState
-_TRANSITIONS: Final[dict[ConnectionState, frozenset[ConnectionState]]] = {
-    _S.OFFLINE: frozenset({_S.CONNECTING, _S.CLOSED}),
-    _S.CONNECTING: frozenset({_S.RESYNCING, _S.OFFLINE, _S.AUTH_REQUIRED, _S.AUTH_FAILED, _S.CLOSED}),
-    _S.RESYNCING: frozenset({_S.ONLINE, _S.OFFLINE, _S.AUTH_REQUIRED, _S.AUTH_FAILED, _S.CLOSED}),
-    _S.ONLINE: frozenset({_S.RESYNCING, _S.OFFLINE, _S.AUTH_REQUIRED, _S.AUTH_FAILED, _S.CLOSED}),
-    _S.AUTH_REQUIRED: frozenset({_S.CONNECTING, _S.CLOSED}),
-    _S.AUTH_FAILED: frozenset({_S.CONNECTING, _S.CLOSED}),
-    _S.CLOSED: frozenset(),
-}
-"""Every legal move; a move not listed is a bug in this module and raises."""
-
-
-# -- credentials -----------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class DeviceToken:
-    """A kiosk's or a board's token from the office file."""
-
-    token: str = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class PasswordLogin:
-    """Staff: used for one hello, then replaced by the session token it returns."""
-
-    username: str
-    password: str = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionToken:
-    """The ``session`` of an earlier hello reply (``username`` is for the "log in again" dialog)."""
-
-    token: str = field(repr=False)
-    username: str | None = None
-    expires_at: str | None = None
-
-
-Credentials = DeviceToken | PasswordLogin | SessionToken
-
-
-def _hello_fields(credentials: Credentials) -> dict[str, str]:
-    if isinstance(credentials, DeviceToken):
-        return {"token": credentials.token}
-    if isinstance(credentials, PasswordLogin):
-        return {"username": credentials.username, "password": credentials.password}
-    return {"session": credentials.token}
-
-
-# -- errors ----------------------------------------------------------------------------------
-
-class QueueClientError(Exception):
-    """Base of this module's errors."""
-
-
-class RequestError(QueueClientError):
-    """The server (or the codec, before sending) refused a request; ``code`` is stable, branch on it."""
-
-    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.request_id = request_id
-
-
-class AuthError(RequestError):
-    """Our credentials were refused (``auth_failed``, ``session_expired``, ``protocol_version``, ...)."""
-
-
-class RequestTimeout(QueueClientError):
-    """No reply in time.  The server may or may not have acted: retry with ``request_id``."""
-
-    def __init__(self, request_id: str, verb: str, timeout: float) -> None:
-        super().__init__(f"{verb} {request_id}: no reply within {timeout:g} s")
-        self.request_id = request_id
-        self.verb = verb
-        self.timeout = timeout
-
-
-class ClientClosed(QueueClientError):
-    """The client was closed."""
-
-
 class _ConnectionLost(Exception):
-    """Internal: a connection-bound request (hello, resync, the catch-up ping) lost its connection."""
-
-
-# -- callbacks -------------------------------------------------------------------------------
-
-StateCallback = Callable[[ConnectionState, str], None]           # (state, detail: why, for people and logs)
-SnapshotCallback = Callable[[str, OfficeView], None]             # (office, the mirror's new view)
-EventCallback = Callable[[str, EventMessage], None]              # (office, the event applied to the mirror)
-SentCallback = Callable[[str, str], None]                        # (request id, verb): handed to the socket
-Notice = PrintNotice | PrinterNotice
-NoticeCallback = Callable[[str, Notice], None]                   # (office, a print job's or a printer's news)
+    """Internal: a connection-bound request lost its connection."""
 
 
 @dataclass(eq=False)
@@ -578,7 +480,7 @@ class QueueClient:
                 decided.set_result(None)
 
         rid = self.new_request_id()
-        fields: dict[str, Any] = {"protocol": PROTOCOL_VERSION, **_hello_fields(self._credentials),
+        fields: dict[str, Any] = {"protocol": PROTOCOL_VERSION, **hello_fields(self._credentials),
                                   "client": self.client_name}
         if self.last_seq:
             fields["last_seq"] = self.last_seq
@@ -766,7 +668,7 @@ class QueueClient:
     def _set_state(self, state: ConnectionState, detail: str) -> None:
         if state is self._state and detail == self._detail:
             return
-        if state is not self._state and state not in _TRANSITIONS[self._state]:
+        if state is not self._state and state not in TRANSITIONS[self._state]:
             raise AssertionError(f"illegal connection state change {self._state} -> {state}")
         self._state, self._detail = state, detail
         for waiter in self._state_waiters:

@@ -44,9 +44,10 @@ Id = Annotated[str, Meta(min_length=1, max_length=MAX_ID_LEN, pattern=ID_PATTERN
 Login = Annotated[str, Meta(min_length=1, max_length=MAX_ID_LEN, pattern=LOGIN_PATTERN)]
 Token = Annotated[str, Meta(min_length=MIN_TOKEN_LEN, max_length=MAX_SECRET_LEN, pattern=r"^[\x21-\x7e]+$")]
 Password = Annotated[str, Meta(min_length=1, max_length=MAX_SECRET_LEN)]
-Reason = Annotated[str, Meta(max_length=MAX_REASON_LEN)]
-Comment = Annotated[str, Meta(max_length=MAX_COMMENT_LEN)]
-BoardText = Annotated[str, Meta(max_length=MAX_TEXT_LEN)]
+NO_NUL: Final = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; no person types one
+Reason = Annotated[str, Meta(max_length=MAX_REASON_LEN, pattern=NO_NUL)]
+Comment = Annotated[str, Meta(max_length=MAX_COMMENT_LEN, pattern=NO_NUL)]
+BoardText = Annotated[str, Meta(max_length=MAX_TEXT_LEN, pattern=NO_NUL)]
 ClientName = Annotated[str, Meta(max_length=MAX_CLIENT_LEN)]
 WindowNo = Annotated[int, Meta(ge=1, le=MAX_WINDOW)]
 Seq = Annotated[int, Meta(ge=0, le=MAX_SEQ)]

@@ -20,12 +20,13 @@ PySide6 6.12, websockets 17, QT_QPA_PLATFORM=offscreen, the demo server on 127.0
 ``python -m queue_protocol.qt_bridge ws://127.0.0.1:PORT/`` to measure again):
 
 (a) asyncio loop in a worker thread, results through queued signals (this module)
-    200 sequential pings, send() in the GUI thread to request_finished in the GUI thread:
-    median 0.84 ms, p95 1.21 ms, max 3.1 ms (the same 200 pings from a plain asyncio
-    program without Qt: median 0.54 ms, p95 0.69 ms): the hop to the GUI thread costs about
-    0.3 ms.  200 pipelined pings: 78 ms in all.  GUI responsiveness while they run: a 5 ms
-    QTimer fired at most 2.6 ms late (p99 1.3 ms; 1.5 ms late at most when idle); the
-    longest send() call took 0.09 ms.
+    200 sequential pings, from send() in the GUI thread to request_finished in the GUI
+    thread: median 0.53-0.57 ms, p95 0.63-2.4 ms, max 1.2-4.5 ms over three runs; the same
+    200 pings from a plain asyncio program without Qt: median 0.30-0.46 ms, p95 0.42-4.1 ms.
+    The hop to the GUI thread costs about 0.1-0.25 ms.  200 pipelined pings: 33-57 ms in all.
+    GUI responsiveness: a 5 ms PreciseTimer fired at most 0.57-0.78 ms late while the pings
+    ran (median 0.02 ms), no worse than idle (median 0.14 ms late); send() took 0.03 ms
+    (median) and 0.35 ms at most in the GUI thread.
 (b) PySide6's QtAsyncio (asyncio on the Qt event loop)
     Not usable: it is not in PySide6-Essentials, our dependency (it ships in PySide6-Addons,
     a 59 MB wheel), and in 6.12 its loop raises ``NotImplementedError:
@@ -37,13 +38,11 @@ PySide6 6.12, websockets 17, QT_QPA_PLATFORM=offscreen, the demo server on 127.0
 So (a).  The bridge is one module with a small surface (signals + send/start/stop), so it can
 be swapped for QtAsyncio once that loop can open sockets.
 
-PySide6 6.12.0 on Python 3.11: ``SignalInstance.emit()`` returns ``True`` without a new
-reference, so every ``emit()`` from Python takes one reference from ``True``; before 3.12
-``True`` is not immortal, and a few thousand emits later the process aborts with "Fatal Python
-error: bool_dealloc" (6.11.3 is correct; C++ signals such as ``QTimer.timeout`` are not
-affected).  This module emits through :func:`_emit`, which gives the reference back when a
-probe at import finds the bug (:data:`EMIT_LEAKS_TRUE`).  Code outside this module that emits
-Python-declared signals is exposed until PySide6 6.12.0 is excluded (setup.cfg).
+Found while measuring: PySide6-Essentials 6.12.0 on Python 3.11 loses a reference to ``True``
+at every ``Signal.emit()`` (``emit`` returns ``True`` without a new reference), so a bridge
+that emits a few thousand signals aborts with "Fatal Python error: bool_dealloc"; 6.11.3 is
+correct.  setup.cfg keeps the binding below 6.12 and tests/test_qt_runtime.py checks it;
+tests/client/test_qt_bridge.py checks the bridge's own emits.
 """
 
 from __future__ import annotations
@@ -51,12 +50,10 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import ctypes
-import sys
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any, Final
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
@@ -70,43 +67,6 @@ from .client import (
 )
 from .replies import EventMessage
 from .views import HelloResult, OfficeView
-
-
-class _Probe(QObject):
-    ping = Signal()
-
-
-def _emit_leaks_true() -> bool:
-    """Does ``emit()`` drop a reference to ``True`` (PySide6 6.12.0, Python < 3.12)?"""
-    if sys.version_info >= (3, 12):   # True is immortal: a lost reference is harmless
-        return False
-    probe, emits = _Probe(), 64
-    before = sys.getrefcount(True)
-    for _ in range(emits):
-        probe.ping.emit()
-    lost = before - sys.getrefcount(True)
-    if lost > emits // 2:
-        for _ in range(lost):
-            _incref_true()
-        return True
-    return False
-
-
-def _incref_true() -> None:
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-
-
-ctypes.pythonapi.Py_IncRef.argtypes = [ctypes.py_object]
-ctypes.pythonapi.Py_IncRef.restype = None
-EMIT_LEAKS_TRUE: Final = _emit_leaks_true()
-"""Found at import: each ``emit()`` from Python loses a reference to ``True``; _emit gives it back."""
-
-
-def _emit(signal: SignalInstance, *args: Any) -> None:
-    """``signal.emit(*args)``, minus PySide6 6.12.0's lost reference (see the module docstring)."""
-    signal.emit(*args)
-    if EMIT_LEAKS_TRUE:
-        _incref_true()
 
 
 class QtQueueClient(QObject):
@@ -206,11 +166,12 @@ class QtQueueClient(QObject):
             raise RuntimeError("start() first")
         rid = request_id if request_id is not None else self._client.new_request_id()
         tag = tag or rid
+        request = self._client.request(verb, request_id=rid, **(fields or {}))
         try:
-            future = asyncio.run_coroutine_threadsafe(
-                self._client.request(verb, request_id=rid, **(fields or {})), self._loop)
+            future = asyncio.run_coroutine_threadsafe(request, self._loop)
         except RuntimeError:   # the loop is gone: stopped
-            _emit(self.request_finished, tag, False, ClientClosed("the client is stopped"))
+            request.close()
+            self.request_finished.emit(tag, False, ClientClosed("the client is stopped"))
             return tag
         future.add_done_callback(partial(self._w_finished, tag))
         return tag
@@ -259,7 +220,7 @@ class QtQueueClient(QObject):
             self._stopping.set()
 
     def _post(self, job: Callable[[], None]) -> None:
-        _emit(self._deliver, job)
+        self._deliver.emit(job)
 
     def _w_state(self, state: ConnectionState, detail: str) -> None:
         self._post(partial(self._g_state, state.value, detail, self._client.hello))
@@ -273,7 +234,7 @@ class QtQueueClient(QObject):
             self._post(partial(self._g_mirror, office, view, self.event_received, message))
 
     def _w_notice(self, office: str, notice: Notice) -> None:
-        self._post(partial(_emit, self.notice_received, office, notice))
+        self._post(partial(self.notice_received.emit, office, notice))
 
     def _w_finished(self, tag: str, future: concurrent.futures.Future[dict[str, Any]]) -> None:
         if future.cancelled():
@@ -282,18 +243,18 @@ class QtQueueClient(QObject):
             outcome = (False, future.exception())
         else:
             outcome = (True, future.result())
-        self._post(partial(_emit, self.request_finished, tag, *outcome))
+        self._post(partial(self.request_finished.emit, tag, *outcome))
 
     # -- GUI thread: applying what the worker posted -----------------------------------
 
     def _g_state(self, state: str, detail: str, hello: HelloResult | None) -> None:
         self._state, self._detail, self._hello = state, detail, hello
-        _emit(self.state_changed, state)
+        self.state_changed.emit(state)
 
     def _g_mirror(self, office: str, view: OfficeView, signal: SignalInstance, payload: object) -> None:
         self._views[office] = view
-        _emit(signal, office, payload)
-        _emit(self.mirror_changed, office)
+        signal.emit(office, payload)
+        self.mirror_changed.emit(office)
 
 
 # -- the measurement in the module docstring -------------------------------------------------

@@ -19,10 +19,10 @@ def tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
 
 
 async def _run(args: argparse.Namespace) -> None:
-    from queue_server.cli import open_site
+    from queue_server.cli import open_site, site_from
 
     site, store = open_site(args)
-    server = TalonServer(site, store)
+    server = TalonServer(site, store, reload_site=lambda: site_from(args))
     port = await server.start(args.host, args.port, tls_context(args.tls_cert, args.tls_key))
     print(f"talon-server: serving {len(site.offices)} office(s) on {args.host}:{port}", flush=True)
     stop = asyncio.Event()

@@ -309,7 +309,8 @@ class QueueEngine:
             raise IllegalTransition(f"window {window.number} is {window.status.value}, staffed by {window.operator}",
                                     code=f"window_{window.status.value}")
         next_window_status(window.status, WindowAction.OPEN, window.number)
-        return self._window_event(EventType.WINDOW_OPENED, window, cmd.operator, now)
+        return self._window_event(EventType.WINDOW_OPENED, window, cmd.operator, now,
+                                  operator_name=self._operator(cmd.operator).display_name)
 
     def _pause_window(self, cmd: c.PauseWindow, now: datetime) -> list[Event]:
         window = self._staffed_by(cmd.window, cmd.operator)

@@ -65,6 +65,13 @@ class FailureBrake:
         for key in keys:
             self._failures.setdefault(key, deque(maxlen=FAILURES_ALLOWED * 2)).append(time.monotonic())
 
+    def forgive(self, *keys: str) -> None:
+        """Take back one failure per key: the attempt it was counted for succeeded."""
+        for key in keys:
+            recent = self._failures.get(key)
+            if recent:
+                recent.pop()
+
 
 class Authenticator:
     def __init__(self, site: Site, store: Store) -> None:

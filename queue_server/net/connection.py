@@ -61,6 +61,7 @@ class Connection:
         self.outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self.floors: dict[str, int] = {}
         self.holding: dict[str, list[tuple[int, str]]] = {}
+        self.held_notices: dict[str, list[str]] = {}
         self.bad_frames = 0
         self.peer = str(ws.remote_address[0]) if ws.remote_address else "?"
 
@@ -76,6 +77,13 @@ class Connection:
             held.append((seq, frame))
         elif seq > self.floors.get(office, 0):
             self.floors[office] = seq
+            self.send(frame)
+
+    def push_notice(self, office: str, frame: str) -> None:
+        """A print or printer notice: never before the office's snapshot (lifecycle rule 3)."""
+        if office in self.holding or office not in self.floors:
+            self.held_notices.setdefault(office, []).append(frame)
+        else:
             self.send(frame)
 
     def send(self, frame: str) -> None:
@@ -173,14 +181,12 @@ class Connection:
             principal, expires = await server.in_db(auth.resume_session, hello.session, now)
         else:
             assert hello.username is not None and hello.password is not None
-            login = hello.username.casefold()
-            if auth.brake.blocked(f"login:{login}", f"peer:{self.peer}"):
+            keys = (f"login:{hello.username.casefold()}", f"peer:{self.peer}")
+            if auth.brake.blocked(*keys):
                 raise AuthError(ErrorCode.RATE_LIMITED, "too many failed logins; wait a minute")
-            try:
-                principal = await asyncio.to_thread(auth.check_password, hello.username, hello.password)
-            except AuthError:
-                auth.brake.failed(f"login:{login}", f"peer:{self.peer}")
-                raise
+            auth.brake.failed(*keys)  # counted before the slow check, so parallel guesses are braked too
+            principal = await asyncio.to_thread(auth.check_password, hello.username, hello.password)
+            auth.brake.forgive(*keys)
             opened = await server.in_db(auth.open_session, principal, now)
             session, expires = opened.token, opened.expires_at
         if principal.device_window is None and not principal.is_public:
@@ -210,6 +216,8 @@ class Connection:
             if seq > self.floors[office]:
                 self.floors[office] = seq
                 self.send(frame)
+        for frame in self.held_notices.pop(office, []):
+            self.send(frame)
         return upto
 
     async def _request(self, frame: str | bytes) -> bool:

@@ -36,6 +36,12 @@ class Fanout:
         self._held: dict[str, dict[int, Event]] = {office: {} for office in heads}
         self._subscribers: dict[str, set[Subscriber]] = {office: set() for office in heads}
 
+    def add_office(self, office: str, head: int) -> None:
+        """An office a configuration reload added: its events start after ``head``."""
+        self.delivered[office] = head
+        self._held[office] = {}
+        self._subscribers[office] = set()
+
     def subscribe(self, office: str, subscriber: Subscriber) -> None:
         self._subscribers[office].add(subscriber)
 

@@ -37,6 +37,7 @@ PUBLIC_DATA: dict[EventType, tuple[str, ...]] = {
     EventType.TICKET_RECALLED: ("recalls",),
     EventType.TICKET_POSTPONED: ("minutes",),
     EventType.TICKET_TRANSFERRED: ("to_window",),
+    EventType.WINDOW_OPENED: ("operator_name",),   # boards show who works at a window, never the login
     EventType.WINDOW_SERVICES_CHANGED: ("services",),
     EventType.SERVICE_ACTIVE_CHANGED: ("active",),
     EventType.RUNNING_TEXT_CHANGED: ("text",),

@@ -31,14 +31,15 @@ from queue_protocol import messages as m
 from queue_protocol.codec import PROTOCOL_VERSION, TRANSPORT_MAX_SIZE, CloseCode, ErrorCode, encode
 from queue_protocol.enums import Role
 from queue_protocol.replies import PrinterNotice, PrintNotice, Reply, Snapshot
-from queue_protocol.views import Health, LoadReport, PrinterStatusResult
+from queue_protocol.views import Health, LoadReport, PrinterStatusResult, ReloadResult
 from queue_protocol.wire_time import format_utc
-from queue_server.config import Site
+from queue_server.config import ConfigError, Site
 from queue_server.core.commands import Tick
 from queue_server.core.events import Event
 from queue_server.core.numbering import local_day
 from queue_server.core.states import WindowStatus
 from queue_server.printing.spool import Spool
+from queue_server.site_db import install_site
 from queue_server.store import Store
 from queue_server.store.mapping import event_from_row
 from queue_server.store.schema import EventRow, OfficeRow
@@ -67,15 +68,17 @@ def json_response(status: HTTPStatus, body: bytes) -> Response:
 
 
 class TalonServer:
-    def __init__(self, site: Site, store: Store) -> None:
+    def __init__(self, site: Site, store: Store, reload_site: Callable[[], Site] | None = None) -> None:
         self.site = site
         self.store = store
+        self.reload_site = reload_site
         self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="talon-db")
         self.auth = Authenticator(site, store)
         self.spool = Spool(site, store, self.in_db, self.notify)
         self.dispatcher = Dispatcher(store, self.spool)
         self.fanout = Fanout({o.id: store.head(o.id) for o in site.offices})
-        self.special_verbs: dict[str, SpecialVerb] = {"printer.status": self._printer_status}
+        self.special_verbs: dict[str, SpecialVerb] = {"printer.status": self._printer_status,
+                                                      "config.reload": self._config_reload}
         self.connections: set[Connection] = set()
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -132,7 +135,7 @@ class TalonServer:
             else:
                 concerned = p.is_manager or (p.is_public and p.printer == notice.printer)
             if concerned:
-                connection.send(frame)
+                connection.push_notice(office, frame)
 
     async def _printer_status(self, p: Principal, message: m.ClientMessage) -> Outcome:
         assert isinstance(message, m.PrinterStatusQuery)
@@ -147,6 +150,40 @@ class TalonServer:
         if not views and (wanted is not None or p.is_public):
             return Outcome(error(message.id, ErrorCode.NO_PRINTER, "no such printer"))
         return Outcome(msgspec.to_builtins(Reply(re=message.id, result=PrinterStatusResult(printers=views))))
+
+    # -- configuration ------------------------------------------------------------------
+
+    async def _config_reload(self, p: Principal, message: m.ClientMessage) -> Outcome:
+        """Read the configuration again; apply it, or change nothing and say what is wrong."""
+        if self.reload_site is None:
+            return Outcome(error(message.id, ErrorCode.BAD_CONFIG, "this server was started without a configuration"))
+        try:
+            new = await asyncio.to_thread(self.reload_site)
+        except ConfigError as problem:
+            return Outcome(error(message.id, ErrorCode.BAD_CONFIG, str(problem)))
+        old = {o.id: o for o in self.site.offices}
+        changed = [o.id for o in new.offices if old.get(o.id) != o]
+        await self.in_db(install_site, self.store, new)
+        self.site = self.auth.site = self.spool.site = new
+        for office in new.offices:
+            if office.id not in self.fanout.delivered:
+                self.fanout.add_office(office.id, await self.in_db(self.store.head, office.id))
+        for connection in list(self.connections):
+            if connection.principal is not None and not self._still_allowed(connection.principal):
+                await connection.ws.close(CloseCode.CREDENTIALS_REVOKED, "removed from the configuration")
+        log.info("configuration reloaded by %s: %d offices, changed %s", p.user, len(new.offices), changed)
+        result = ReloadResult(offices=list(new.office_ids), changed=changed)
+        return Outcome(msgspec.to_builtins(Reply(re=message.id, result=result)))
+
+    def _still_allowed(self, p: Principal) -> bool:
+        if p.is_public:
+            try:
+                self.site.office(p.office).device(p.user)
+            except KeyError:
+                return False
+            return True
+        account = self.site.account(p.user)
+        return account is not None and account.role.value == p.role.value and account.office_id == p.office
 
     # -- HTTP ---------------------------------------------------------------------------
 
@@ -193,13 +230,19 @@ class TalonServer:
         now = datetime.now(UTC)
         with self.store.office(office_id) as tx:
             head = tx.start_seq
-            if after is not None and 0 <= head - after <= RESUME_LIMIT:
-                rows = tx.conn.execute(select(EventRow).where(
-                    EventRow.office_id == office_id, EventRow.seq > after, EventRow.seq <= head).order_by(EventRow.seq))
-                frames = [encode(wire_event(office_id, event_from_row(row), public=public)) for row in rows]
-                return "events", frames, head
             office = tx.engine.office
             midnight = datetime.combine(local_day(office, now), time(0), office.tz).astimezone(UTC)
+            if after is not None and 0 <= head - after <= RESUME_LIMIT:
+                if after == head:
+                    return "events", [], head
+                seen_at = tx.conn.execute(select(EventRow.at).where(
+                    EventRow.office_id == office_id, EventRow.seq == max(after, 1))).scalar_one_or_none()
+                if seen_at is not None and seen_at >= midnight:  # an earlier local day: a fresh snapshot
+                    rows = tx.conn.execute(select(EventRow).where(
+                        EventRow.office_id == office_id, EventRow.seq > after, EventRow.seq <= head,
+                    ).order_by(EventRow.seq))
+                    frames = [encode(wire_event(office_id, event_from_row(row), public=public)) for row in rows]
+                    return "events", frames, head
             rows = tx.conn.execute(select(EventRow).where(
                 EventRow.office_id == office_id, EventRow.seq <= head, EventRow.at >= midnight,
                 EventRow.type.in_([t.value for t in CALL_TYPES])).order_by(EventRow.seq.desc()).limit(MAX_CALLS))

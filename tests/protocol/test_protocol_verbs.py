@@ -167,7 +167,7 @@ def out_of_bounds(kind: mi.Type) -> list[tuple[str, Any]]:
         if kind.min_length:
             found.append(("too short", ""))
         if kind.pattern is not None:
-            found.append(("pattern", "has space"))
+            found.append(("pattern", "has\x00nul" if kind.pattern == m.NO_NUL else "has space"))
     elif isinstance(kind, mi.IntType | mi.FloatType):
         if kind.le is not None:
             found.append(("above", kind.le + 1))
