@@ -83,7 +83,9 @@ class TicketView(View, frozen=True, kw_only=True):
     target_window: int | None = None
     target_operator: str | None = None
     recalls: int = 0
-    called_at: Timestamp | None = None
+    called_at: Timestamp | None = None      # the latest call or recall
+    first_called_at: Timestamp | None = None  # the end of the wait
+    started_at: Timestamp | None = None     # the start of this service
     postponed_until: Timestamp | None = None
     comment: str = ""
 

@@ -77,7 +77,8 @@ def ticket_view(ticket: Ticket) -> TicketView:
         id=ticket.id, label=ticket.label, service=ticket.service_id, state=ticket.state.value,  # type: ignore[arg-type]
         channel=ticket.channel.value, priority=ticket.priority_id, issued_at=format_utc(ticket.issued_at),  # type: ignore[arg-type]
         window=ticket.window, target_window=ticket.target_window, target_operator=ticket.target_operator,
-        recalls=ticket.recalls, called_at=_utc(ticket.called_at), postponed_until=_utc(ticket.postponed_until),
+        recalls=ticket.recalls, called_at=_utc(ticket.called_at), first_called_at=_utc(ticket.first_called_at),
+        started_at=_utc(ticket.started_at), postponed_until=_utc(ticket.postponed_until),
         comment=ticket.comment,
     )
 

@@ -1,0 +1,147 @@
+"""The numbers the console shows, computed from the mirror and the events.  Pure.
+
+* wait levels against a service's norm (DOMAIN.md "Norms"): a warning from two thirds of the
+  norm, red past it; the norm is per channel (walk-in / appointment) from the snapshot;
+* which tickets belong in a window's waiting list (its services, not addressed elsewhere);
+* "my day" from the events this session has seen (the server sends no per-operator totals);
+* durations as the operator reads them (``12:05``, ``1:02:05``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from queue_protocol.enums import Channel, EventType, TicketState
+from queue_protocol.replies import WireEvent
+from queue_protocol.views import ServiceView, TicketView, WindowView
+from queue_protocol.wire_time import parse_utc
+
+from .i18n import tr
+
+WARNING_FRACTION = 2 / 3
+
+
+class WaitLevel(enum.StrEnum):
+    """A wait against its norm."""
+
+    OK = "ok"            # under two thirds of the norm
+    WARNING = "warning"  # two thirds of the norm or more: act before the breach
+    BREACH = "breach"    # past the norm (the law's 15 minutes for walk-ins)
+
+
+def norm_seconds(service: ServiceView | None, channel: Channel = Channel.WALK_IN) -> float:
+    if service is None:
+        return 15 * 60.0
+    minutes = service.norm_appointment_min if channel is Channel.APPOINTMENT else service.norm_walk_in_min
+    return max(1, minutes) * 60.0
+
+
+def wait_level(waited_s: float, norm_s: float) -> WaitLevel:
+    if waited_s > norm_s:
+        return WaitLevel.BREACH
+    if waited_s >= norm_s * WARNING_FRACTION:
+        return WaitLevel.WARNING
+    return WaitLevel.OK
+
+
+def seconds_since(timestamp: str | None, now: datetime) -> float | None:
+    if timestamp is None:
+        return None
+    return max(0.0, (now - parse_utc(timestamp)).total_seconds())
+
+
+def duration(seconds: float | None) -> str:
+    """``m:ss`` under an hour, ``h:mm:ss`` above; an em dash for nothing."""
+    if seconds is None:
+        return tr("dur.none")
+    total = int(seconds)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return tr("dur.hms", h=h, m=m, s=s) if h else tr("dur.ms", m=m, s=s)
+
+
+def for_window(ticket: TicketView, window: WindowView, operator: str | None) -> bool:
+    """Does ``ticket`` (waiting or postponed) belong in this window's list?"""
+    if ticket.state not in (TicketState.WAITING, TicketState.POSTPONED):
+        return False
+    if ticket.service not in window.services:
+        return False
+    if ticket.target_window is not None and ticket.target_window != window.number:
+        return False
+    return ticket.target_operator is None or ticket.target_operator == operator
+
+
+def window_queue(tickets: Iterable[TicketView], window: WindowView | None, operator: str | None) -> list[TicketView]:
+    """The window's tickets: waiting first (priority first, then by issue), postponed last."""
+    if window is None:
+        return []
+    mine = [t for t in tickets if for_window(t, window, operator)]
+    return sorted(mine, key=lambda t: (t.state is TicketState.POSTPONED, t.priority is None, t.issued_at, t.id))
+
+
+@dataclass
+class ServiceLoad:
+    service: str
+    waiting: int = 0
+    longest_s: float | None = None
+    level: WaitLevel = WaitLevel.OK
+
+
+def service_loads(tickets: Iterable[TicketView], services: dict[str, ServiceView], now: datetime,
+                  only: Iterable[str] | None = None) -> dict[str, ServiceLoad]:
+    """Waiting count and longest wait per service (of ``only``, or every leaf service)."""
+    wanted = list(only) if only is not None else [s.id for s in services.values() if not s.is_category]
+    loads = {sid: ServiceLoad(sid) for sid in wanted}
+    for ticket in tickets:
+        load = loads.get(ticket.service)
+        if load is None or ticket.state is not TicketState.WAITING:
+            continue
+        load.waiting += 1
+        waited = seconds_since(ticket.issued_at, now) or 0.0
+        if load.longest_s is None or waited > load.longest_s:
+            load.longest_s = waited
+        level = wait_level(waited, norm_seconds(services.get(ticket.service), ticket.channel))
+        if list(WaitLevel).index(level) > list(WaitLevel).index(load.level):
+            load.level = level
+    return loads
+
+
+@dataclass
+class MyDay:
+    """An operator's day as seen by this session: fed every applied event, in order.
+
+    It also remembers when each ticket was first called and started by this operator, which
+    the snapshot does not carry (``TicketView.called_at`` moves on with every recall).
+    """
+
+    operator: str
+    since: datetime
+    served: int = 0
+    no_shows: int = 0
+    service_times: list[float] = field(default_factory=list)
+    first_called: dict[str, str] = field(default_factory=dict)
+    started: dict[str, str] = field(default_factory=dict)
+
+    def feed(self, event: WireEvent) -> None:
+        if event.ticket is None or event.operator != self.operator:
+            return
+        kind = event.type
+        if kind is EventType.TICKET_CALLED:
+            self.first_called[event.ticket] = event.at
+            self.started.pop(event.ticket, None)
+        elif kind is EventType.TICKET_STARTED:
+            self.started[event.ticket] = event.at
+        elif kind in (EventType.TICKET_FINISHED, EventType.TICKET_SENT_BACK):
+            self.served += 1
+            began = self.started.pop(event.ticket, None)
+            if began is not None:
+                self.service_times.append((parse_utc(event.at) - parse_utc(began)).total_seconds())
+        elif kind is EventType.TICKET_NO_SHOW:
+            self.no_shows += 1
+
+    @property
+    def average_s(self) -> float | None:
+        return sum(self.service_times) / len(self.service_times) if self.service_times else None
