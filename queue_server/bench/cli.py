@@ -5,16 +5,21 @@
 
 The server must run the demo region with at least K offices
 (``talon-server run --demo --offices K``).  The bench connects N clients (``region.py``),
-50 at a time, logs them in, opens the operators' windows, then runs the load for W seconds of
-warm-up and S measured seconds: kiosks issue R tickets/s in total, operators call, start and
-finish about R tickets/s in total.  It stops by itself after a short drain, closes every
-connection and prints, as its last line, one JSON object (see ``result`` below).  Progress
-goes to stderr; without ``--json`` a readable summary precedes the JSON line on stdout.
+50 at a time (password logins 4 at a time: the server's login brake counts a check in flight
+as a failure per peer address and refuses the 5th), opens the operators' windows, then runs
+the load for W seconds of warm-up and S measured seconds: kiosks issue R tickets/s in total
+(Poisson), operators call, start and finish about R tickets/s in total (each operator paced to
+``--headroom`` x its share, so calls follow the tickets; ``queue_empty`` is expected).  It
+stops by itself after a short drain, closes every connection and prints, as its last line, one
+JSON object (see ``run`` below).  Progress goes to stderr; without ``--json`` a readable
+summary precedes the JSON line on stdout.
 
-The bench is one asyncio process.  It reports its own CPU (``bench_cpu_pct``, 100 = one core)
-and the lag of its event loop: when the bench itself is saturated, its latencies say more
-about the bench than about the server.  With ``--server-pid`` (or ``auto``: the process
-listening on the URL's port) it reads the server's RSS and CPU per thread from /proc.
+The bench is one asyncio process.  It reports its own CPU (``bench_cpu_pct``, 100 = one core),
+the time its event loop waited for a CPU (``bench_runq_pct``) and the lag of its loop: when the
+bench itself is starved, its latencies say more about the bench than about the server.  With
+``--server-pid`` (or ``auto``: the process listening on the URL's port) it reads the server's
+RSS, and CPU and run-queue time per thread, from /proc; ``host_*`` and
+``other_processes_cpu_pct`` say how much of the machine other processes took meanwhile.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="at most this many seconds to let in-flight work and events settle (default 5)")
     parser.add_argument("--server-pid", metavar="PID", help="the server's pid for RSS and CPU, or 'auto' (the port's listener)")
     parser.add_argument("--concurrency", type=int, default=50, help="connections opened at a time (default 50)")
+    parser.add_argument("--login-concurrency", type=int, default=4,
+                        help="password logins at a time (default 4: the server brakes a 5th check in flight per address)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a reply (default 10)")
     parser.add_argument("--headroom", type=float, default=1.25,
                         help="operators' call capacity over the issue rate; calls follow the tickets (default 1.25)")
@@ -71,6 +78,8 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         parser.error("--offices and --clients must be positive")
     if args.rate < 0 or args.duration <= 0 or args.warmup < 0 or args.drain < 0 or args.concurrency < 1:
         parser.error("--rate, --warmup, --drain must not be negative; --duration and --concurrency must be positive")
+    if args.login_concurrency < 1:
+        parser.error("--login-concurrency must be positive")
     if args.headroom < 1:
         parser.error("--headroom must be at least 1")
     if args.server_pid not in (None, "auto") and not str(args.server_pid).isdigit():
@@ -130,6 +139,21 @@ async def watch_rss(bench: Bench, pid: int, peak: list[float], every: float = 0.
         await asyncio.sleep(every)
 
 
+async def boards_caught_up(boards: Sequence[Board], deadline: float, stall_s: float = 3.0) -> int:
+    """Wait until every board has seen its office's head; past ``deadline``, only while they still
+    make progress (an overloaded server delivers late, it has not lost the events).  The events
+    still missing."""
+    behind = sum(b.behind() for b in boards)
+    last_progress = now()
+    while behind and (now() < deadline or now() - last_progress < stall_s):
+        await asyncio.sleep(0.05)
+        still = sum(b.behind() for b in boards)
+        if still < behind:
+            last_progress = now()
+        behind = still
+    return behind
+
+
 async def sleep_until(moment: float) -> None:
     delay = moment - now()
     if delay > 0:
@@ -139,7 +163,7 @@ async def sleep_until(moment: float) -> None:
 async def run(args: argparse.Namespace, say: Progress) -> dict[str, Any]:
     plan = plan_region(args.clients, args.offices)
     bench = Bench(args.server, password=args.password, timeout=args.timeout, seed=args.seed, arrivals=args.arrivals,
-                  cap=500_000)
+                  cap=500_000, login_concurrency=args.login_concurrency)
     recorder = bench.recorder
     pid = resolve_pid(args)
     clients: list[Client] = [ROLE_CLASSES[spec.kind](spec, number, bench) for number, spec in enumerate(plan, start=1)]
@@ -189,12 +213,12 @@ async def run(args: argparse.Namespace, say: Progress) -> dict[str, Any]:
     say(f"load on: {args.warmup:g} s warm-up, then {args.duration:g} s measured")
     await sleep_until(recorder.measure_from)
     cpu_a, frames_a = own_cpu(), recorder.frames
-    host_a, pressure_a = proc.host_cpu(), proc.cpu_pressure_s()
+    host_a, pressure_a, runq_a = proc.host_cpu(), proc.cpu_pressure_s(), proc.own_runqueue_s()
     server_a = proc.cpu_seconds(pid) if pid is not None else None
     threads_a = proc.thread_cpu(pid) if pid is not None else {}
     await sleep_until(recorder.measure_to)
     cpu_b, frames_b = own_cpu(), recorder.frames
-    host_b, pressure_b = proc.host_cpu(), proc.cpu_pressure_s()
+    host_b, pressure_b, runq_b = proc.host_cpu(), proc.cpu_pressure_s(), proc.own_runqueue_s()
     server_b = proc.cpu_seconds(pid) if pid is not None else None
     threads_b = proc.thread_cpu(pid) if pid is not None else {}
     rss_end = proc.rss_mb(pid) if pid is not None else None
@@ -208,9 +232,7 @@ async def run(args: argparse.Namespace, say: Progress) -> dict[str, Any]:
     if unfinished:
         recorder.error("drain:unfinished_clients")
         await asyncio.gather(*unfinished, return_exceptions=True)
-    while any(b.behind() for b in boards) and now() < drain_deadline:
-        await asyncio.sleep(0.05)
-    tail_missed = sum(b.behind() for b in boards)
+    tail_missed = await boards_caught_up(boards, drain_deadline)
 
     bench.closing = True
     await bounded(200, [c.close for c in connected])
@@ -259,9 +281,11 @@ async def run(args: argparse.Namespace, say: Progress) -> dict[str, Any]:
         "tail_missed": tail_missed,
         "calls_not_displayed": not_shown,
         "error_codes": dict(recorder.errors.most_common(20)),
+        "late_replies": recorder.late_replies,
         "frames_received_per_s": round((frames_b - frames_a) / wall, 1),
         "bench_cpu_pct": round(100 * (cpu_b - cpu_a) / wall, 1),
         "bench_loop_lag_ms": recorder.loop_lag.summary(1000),
+        "bench_runq_pct": round(100 * (runq_b - runq_a) / wall, 1) if runq_a is not None and runq_b is not None else None,
         "server_pid": pid,
         "server_rss_measured_peak_mb": round(rss_peak[1], 1) if pid is not None else None,
         "server_rss_end_mb": round(rss_end, 1) if rss_end is not None else None,
@@ -319,7 +343,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"{result['server_threads_cpu_pct'] or ''}",
         f"machine: {result['cpu_cores']} cores, busy {result['host_busy_pct']} % (other processes "
         f"{result.get('other_processes_cpu_pct')} %), CPU pressure {result['host_cpu_pressure_pct']} % of the time",
-        f"bench CPU {result['bench_cpu_pct']} % of a core, loop lag p99 {result['bench_loop_lag_ms']['p99']} ms, "
+        f"bench CPU {result['bench_cpu_pct']} % of a core (waiting for a CPU {result['bench_runq_pct']} %), "
+        f"loop lag p99 {result['bench_loop_lag_ms']['p99']} ms, "
         f"{result['frames_received_per_s']} frames/s received",
     ]
     for verb, figures in result["per_verb_ms"].items():

@@ -46,44 +46,64 @@ def cpu_seconds(pid: int) -> float | None:
 class ThreadCpu:
     tid: int
     name: str
-    seconds: float
+    seconds: float          # on a CPU
+    waiting: float = 0.0    # runnable but waiting for a CPU (schedstat): other processes had the cores
+
+
+def _schedstat(task: Path) -> tuple[float, float] | None:
+    try:
+        run_ns, wait_ns, _ = (task / "schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(run_ns) / 1e9, int(wait_ns) / 1e9
+
+
+def own_runqueue_s() -> float | None:
+    """Seconds this process's main thread (the bench's event loop) waited for a CPU while runnable."""
+    sched = _schedstat(PROC / "self")
+    return sched[1] if sched is not None else None
 
 
 def thread_cpu(pid: int) -> dict[int, ThreadCpu]:
-    """CPU seconds per thread of ``pid`` (with the thread's name: "talon-db_0", "asyncio_1", ...)."""
+    """CPU seconds (and run-queue seconds, when schedstat is there) per thread of ``pid``."""
     found: dict[int, ThreadCpu] = {}
     try:
         tasks = list((PROC / str(pid) / "task").iterdir())
     except OSError:
         return found
     for task in tasks:
-        seconds = _cpu_of(task / "stat")
+        sched = _schedstat(task)
+        seconds = sched[0] if sched is not None else _cpu_of(task / "stat")
         try:
             name = (task / "comm").read_text().strip()
         except OSError:
             continue
         if seconds is not None:
-            found[int(task.name)] = ThreadCpu(int(task.name), name, seconds)
+            found[int(task.name)] = ThreadCpu(int(task.name), name, seconds, sched[1] if sched is not None else 0.0)
     return found
 
 
 def thread_shares(before: dict[int, ThreadCpu], after: dict[int, ThreadCpu], wall_s: float,
-                  pid: int | None = None) -> dict[str, float]:
-    """Per thread, percent of one core used between two ``thread_cpu`` readings.
+                  pid: int | None = None, top: int = 4) -> dict[str, dict[str, float]]:
+    """Per thread, percent of the wall time between two ``thread_cpu`` readings spent on a CPU
+    (``cpu``) and runnable but waiting for one (``runq``); the rest it slept (I/O, the GIL, idle).
 
-    Keys are ``main`` for the process's first thread (tid == ``pid``) and ``<name>/<tid>`` for the others
-    (Python does not name OS threads, so they all carry the process's name).
+    Keys are ``main`` for the process's first thread (tid == ``pid``) and ``<name>/<tid>`` for
+    the others (Python does not name OS threads, so they all carry the process's name); the
+    ``top`` busiest threads are listed.
     """
-    shares: dict[str, float] = {}
+    shares: dict[str, dict[str, float]] = {}
     if wall_s <= 0:
         return shares
+    rows = []
     for tid, now in after.items():
-        used = now.seconds - (before[tid].seconds if tid in before else 0.0)
-        if used <= 0:
-            continue
-        name = "main" if tid == pid else f"{now.name}/{tid}"
-        shares[name] = round(100 * used / wall_s, 1)
-    return dict(sorted(shares.items(), key=lambda item: -item[1]))
+        was = before.get(tid, ThreadCpu(tid, now.name, 0.0, 0.0))
+        used, waited = now.seconds - was.seconds, now.waiting - was.waiting
+        if used > 0:
+            rows.append((used, "main" if tid == pid else f"{now.name}/{tid}", waited))
+    for used, name, waited in sorted(rows, reverse=True)[:top]:
+        shares[name] = {"cpu": round(100 * used / wall_s, 1), "runq": round(100 * waited / wall_s, 1)}
+    return shares
 
 
 def _listening_inodes(port: int) -> set[str]:

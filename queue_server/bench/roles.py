@@ -50,6 +50,7 @@ EXPECTED_CODES: Final = frozenset({"queue_empty", "window_busy"})
 EVENT_PREFIX: Final = '{"type":"event"'
 MAX_KIOSK_INFLIGHT: Final = 8   # below the server's websockets max_queue (16), so its keepalive is never starved
 MAX_TRACKED_TICKETS: Final = 500_000
+MAX_TIMED_OUT: Final = 10_000
 MANAGER_PING_S: Final = 10.0
 TIMELINE_S: Final = 10
 
@@ -98,6 +99,7 @@ class Recorder:
         self.call_sent: dict[str, tuple[str, float]] = {}   # ticket -> (office, send of call.next), measured calls
         self.arrivals: dict[str, list[float]] = {}          # ticket -> arrival of ticket.called at each board
         self.untracked = 0
+        self.late_replies = 0
 
     def measuring(self, moment: float) -> bool:
         return self.measure_from <= moment < self.measure_to
@@ -174,6 +176,8 @@ class Client:
         self.pending: dict[str, asyncio.Future[tuple[float, Reply | ErrorReply]]] = {}
         self.counter = 0
         self.closing = False
+        self.lost = False
+        self.timed_out: set[str] = set()
         self.snapshot: Snapshot | None = None
         self.got_snapshot = asyncio.Event()
         self.hello_result: dict[str, Any] = {}
@@ -190,7 +194,11 @@ class Client:
             self.recorder.error(f"connect:{type(problem).__name__}")
             return False
         self.reader = asyncio.create_task(self._read())
-        answer = await self.request("hello", self._hello, timeout=timeout)
+        if self.spec.token is None:   # a password login: see Bench.login_gate
+            async with self.bench.login_gate:
+                answer = await self.request("hello", self._hello, timeout=timeout)
+        else:
+            answer = await self.request("hello", self._hello, timeout=timeout)
         if not answer.ok:
             return False
         self.recorder.hello.add(answer.arrived - answer.sent)
@@ -228,6 +236,7 @@ class Client:
         except ConnectionClosed:
             pass
         finally:
+            self.lost = True
             if not self.closing:
                 code, reason = self.ws.close_code, (self.ws.close_reason or "")[:40]
                 self.recorder.error(f"closed:{code if code is not None else 'lost'}:{reason}")
@@ -247,7 +256,10 @@ class Client:
             return
         if isinstance(message, Reply | ErrorReply):
             future = self.pending.pop(message.re, None) if message.re is not None else None
-            if future is None:
+            if future is None and message.re in self.timed_out:
+                self.timed_out.discard(message.re)
+                self.recorder.late_replies += 1   # its timeout was counted already
+            elif future is None:
                 self.recorder.error("unmatched_reply" if message.re is not None
                                     else f"reply_without_id:{getattr(message, 'error', None)}")
             elif not future.done():
@@ -271,8 +283,8 @@ class Client:
 
     async def request(self, verb: str, build: Any, timeout: float | None = None) -> Answer:
         """Send ``build(request_id)`` and wait for its reply; ``Answer(ok=False, code=...)`` otherwise."""
-        if self.ws is None:
-            return Answer(False, code="not_connected")
+        if self.ws is None or self.lost:
+            return Answer(False, code="connection_lost")   # the close was counted once, by the reader
         self.counter += 1
         request_id = f"{self.bench.nonce}-{self.number}-{self.counter}"
         future: asyncio.Future[tuple[float, Reply | ErrorReply]] = asyncio.get_running_loop().create_future()
@@ -284,12 +296,12 @@ class Client:
             arrived, reply = await asyncio.wait_for(future, timeout or self.bench.timeout)
         except TimeoutError:
             self.pending.pop(request_id, None)
+            if len(self.timed_out) < MAX_TIMED_OUT:
+                self.timed_out.add(request_id)
             self.recorder.error(f"{verb}:timeout")
             return Answer(False, code="timeout", sent=sent)
         except (ConnectionClosed, ConnectionLost):
-            self.pending.pop(request_id, None)
-            if not self.closing:
-                self.recorder.error(f"{verb}:connection_lost")
+            self.pending.pop(request_id, None)   # the close itself is counted by the reader
             return Answer(False, code="connection_lost", sent=sent)
         if isinstance(reply, ErrorReply):
             answer = Answer(False, code=reply.error.code, sent=sent, arrived=arrived)
@@ -380,7 +392,7 @@ class Kiosk(Client):
             return
         bench = self.bench
         next_at = bench.started + (self._gap() if bench.arrivals == "poisson" else self.random.uniform(0, 1 / self.rate))
-        while await bench.pause_until(next_at):
+        while await bench.pause_until(next_at) and not self.lost:
             if len(self.inflight) >= MAX_KIOSK_INFLIGHT:
                 self.recorder.kiosk_skipped += 1
             else:
@@ -408,7 +420,7 @@ class Manager(Client):
     async def run(self) -> None:
         bench = self.bench
         next_at = bench.started + random.Random(self.number).uniform(0, MANAGER_PING_S)
-        while await bench.pause_until(next_at):
+        while await bench.pause_until(next_at) and not self.lost:
             await self.request("ping", lambda rid: m.Ping(id=rid))
             next_at += MANAGER_PING_S
 
@@ -438,7 +450,7 @@ class Operator(Client):
         bench = self.bench
         interval = bench.operator_interval
         next_at = bench.started + random.Random(self.number).uniform(0, interval)
-        while await bench.pause_until(next_at):
+        while await bench.pause_until(next_at) and not self.lost:
             if self.current is not None:
                 await self._serve(self.current)
             answer = await self.request("call.next", lambda rid: m.CallNext(id=rid))
@@ -471,8 +483,12 @@ ROLE_CLASSES: Final[dict[Kind, type[Client]]] = {
 class Bench:
     """What every client shares: the target, the clock marks, the stop signal, the recorder."""
 
-    def __init__(self, url: str, *, password: str, timeout: float, seed: int, arrivals: str, cap: int) -> None:
+    def __init__(self, url: str, *, password: str, timeout: float, seed: int, arrivals: str, cap: int,
+                 login_concurrency: int = 4) -> None:
         self.url = url
+        # Password logins at most this many at a time: the server's brake counts a password check in
+        # flight as a failure until it succeeds, per login and per peer address, and refuses the 5th.
+        self.login_gate = asyncio.Semaphore(login_concurrency)
         self.password = password
         self.timeout = timeout
         self.seed = seed

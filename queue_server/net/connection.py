@@ -181,12 +181,18 @@ class Connection:
             principal, expires = await server.in_db(auth.resume_session, hello.session, now)
         else:
             assert hello.username is not None and hello.password is not None
-            keys = (f"login:{hello.username.casefold()}", f"peer:{self.peer}")
-            if auth.brake.blocked(*keys):
+            account, peer = f"login:{hello.username.casefold()}", f"peer:{self.peer}"
+            if auth.brake.blocked(account, peer):
                 raise AuthError(ErrorCode.RATE_LIMITED, "too many failed logins; wait a minute")
-            auth.brake.failed(*keys)  # counted before the slow check, so parallel guesses are braked too
-            principal = await asyncio.to_thread(auth.check_password, hello.username, hello.password)
-            auth.brake.forgive(*keys)
+            # counted before the slow check, so parallel guesses at one account are braked too; the
+            # address counts only real failures, so a hall of consoles behind one NAT can sign in at once
+            auth.brake.failed(account)
+            try:
+                principal = await asyncio.to_thread(auth.check_password, hello.username, hello.password)
+            except AuthError:
+                auth.brake.failed(peer)
+                raise
+            auth.brake.forgive(account)
             opened = await server.in_db(auth.open_session, principal, now)
             session, expires = opened.token, opened.expires_at
         if principal.device_window is None and not principal.is_public:

@@ -57,6 +57,7 @@ PUBLIC_DATA: dict[str, frozenset[str]] = {
     "ticket.recalled": frozenset({"recalls"}),
     "ticket.postponed": frozenset({"minutes"}),
     "ticket.transferred": frozenset({"to_window"}),
+    "window.opened": frozenset({"operator_name"}),
     "window.services_changed": frozenset({"services"}),
     "service.active_changed": frozenset({"active"}),
     "office.running_text_changed": frozenset({"text"}),

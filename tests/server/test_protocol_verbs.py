@@ -455,6 +455,7 @@ async def test_window_open(shared_server: ServerProcess) -> None:
     assert result == {"office": "demo", "window": 2, "status": "open",
                       "services": {"passport": 1.0, "passport_foreign": 0.5}, "seq": result["seq"]}
     assert (public["window"], public["operator"], staff["operator"]) == (2, None, "operator2")
+    assert public["data"] == {"operator_name": "Оператор 2"}, "boards show the display name, never the login"
     assert await operator.refused("window.open", window=4) == "operator_busy"
 
 
