@@ -10,7 +10,7 @@ deterministic: the same commands at the same times give the same events.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from . import commands as c
@@ -44,6 +44,7 @@ class QueueEngine:
         self.operators: dict[str, Operator] = {o.login: o for o in office.operators}
         self.categories = {p.id: p for p in office.priority_categories}
         self.state = state if state is not None else OfficeState()
+        self._expired_through: date | None = None  # a cache: earlier days' leftovers are expired up to here
         for window in office.windows:
             self.state.windows.setdefault(window.number, WindowState(window.number, dict(window.services)))
         self._deciders: dict[type, Callable[[Any, datetime], list[Event]]] = {
@@ -352,11 +353,14 @@ class QueueEngine:
     def _tick(self, cmd: c.Tick, now: datetime) -> list[Event]:
         today = local_day(self.office, now)
         events: list[Event] = []
-        stale = sorted(
-            (t for t in self.state.tickets.values()
-             if t.local_day < today and t.state in (TicketState.WAITING, TicketState.POSTPONED)),
-            key=lambda t: (t.issued_at, t.id),
-        )
+        stale: list[Ticket] = []
+        if self._expired_through != today:  # the whole scan only once a local day (it runs before every command)
+            stale = sorted(
+                (t for t in self.state.tickets.values()
+                 if t.local_day < today and t.state in (TicketState.WAITING, TicketState.POSTPONED)),
+                key=lambda t: (t.issued_at, t.id),
+            )
+            self._expired_through = today
         for ticket in stale:
             events.append(self._ticket_event(Action.CANCEL, ticket, TicketState.CANCELLED, now, reason="expired"))
         expired = {t.id for t in stale}

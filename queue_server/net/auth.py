@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ class Authenticator:
         self.brake = FailureBrake()
         self._secret = secrets.token_bytes(32)
         self._verified: OrderedDict[bytes, None] = OrderedDict()
+        self._checking = threading.Semaphore(2)  # argon2 takes 64 MiB a check: two at a time
 
     def device(self, token: str) -> Principal:
         device = self.site.device_by_token(token)
@@ -103,11 +105,13 @@ class Authenticator:
             raise AuthError("auth_failed", "unknown login or wrong password")
         key = hmac.new(self._secret, f"{account.password_hash}\0{password}".encode(), hashlib.sha256).digest()
         if key not in self._verified:
-            if not verify_password(account.password_hash, password):
-                raise AuthError("auth_failed", "unknown login or wrong password")
-            self._verified[key] = None
-            while len(self._verified) > 4096:
-                self._verified.popitem(last=False)
+            with self._checking:
+                if key not in self._verified:  # a parallel login with the same password may have checked it
+                    if not verify_password(account.password_hash, password):
+                        raise AuthError("auth_failed", "unknown login or wrong password")
+                    self._verified[key] = None
+                    while len(self._verified) > 4096:
+                        self._verified.popitem(last=False)
         return self._account_principal(account.login)
 
     def open_session(self, principal: Principal, now: datetime) -> Session:

@@ -94,6 +94,7 @@ class TalonServer:
         self._server = await serve(
             self.handle_websocket, host, port, process_request=self.process_request,
             compression=None, max_size=TRANSPORT_MAX_SIZE, ssl=tls, ping_interval=20, ping_timeout=20,
+            max_queue=256,  # a pipelining client must not stop us reading its pongs (then: 1011 keepalive)
         )
         await self.spool.start()
         self._tasks = [asyncio.create_task(self._every(TICK_SECONDS, self._tick)),

@@ -142,7 +142,6 @@ class Spool:
             return
         job, ticket = loaded
         office = self.site.office(job.office_id).office
-        await self.in_db(jobs.mark, self.store, job_id, PrintJobState.PRINTING, datetime.now(UTC))
         self._job_notice(job, ticket.label, PrintJobState.PRINTING)
         layout = ticket_layout(office, ticket, people_ahead, wait_s)
         data = await asyncio.to_thread(render_ticket, layout, profile_for(lane.spec))

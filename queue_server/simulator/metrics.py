@@ -15,11 +15,14 @@ Definitions
   ends that service, per service episode.
 * transfers / postponed / recalls count events, so one ticket may count more than once.
 * percentiles interpolate linearly between order statistics (numpy's default).
+
+The definitions of wait and percentile are the statistics' own (``queue_server.stats.definitions``,
+docs/statistics.md): the simulator's figures and the managers' reports count the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from statistics import fmean, median
 from typing import Any
@@ -27,20 +30,12 @@ from typing import Any
 from queue_server.core.events import Event, EventType
 from queue_server.core.model import Channel, Office, Service
 from queue_server.core.states import TicketState
+from queue_server.stats.definitions import percentile, wait_seconds
+
+__all__ = ["compute_metrics", "percentile", "wait_seconds"]
 
 _CLOSED_EPISODE = (EventType.TICKET_FINISHED, EventType.TICKET_SENT_BACK)
 _OPEN_EPISODE_END = (EventType.TICKET_TRANSFERRED, EventType.TICKET_POSTPONED, EventType.TICKET_CANCELLED)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0..100) of ``values`` by linear interpolation; 0.0 if empty."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    lower = int(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
 def _r(value: float) -> float:
@@ -54,8 +49,9 @@ def _norms(services: Iterable[Service]) -> dict[str, Service]:
 def compute_metrics(events: Iterable[Event], office: Office | Iterable[Service]) -> dict[str, Any]:
     """Metrics of a day from its events; ``office`` (or its services) gives the wait norms."""
     services = _norms(office.services if isinstance(office, Office) else office)
+    events = list(events)
+    waits_by_ticket = wait_seconds(events)
     issued: dict[str, tuple[datetime, str, Channel, bool]] = {}
-    first_called: dict[str, datetime] = {}
     last_state: dict[str, TicketState] = {}
     started: dict[str, datetime] = {}
     service_times: list[float] = []
@@ -79,8 +75,6 @@ def compute_metrics(events: Iterable[Event], office: Office | Iterable[Service])
         if kind is EventType.TICKET_ISSUED:
             channel = Channel(event.data.get("channel", Channel.WALK_IN.value))
             issued[tid] = (event.at, event.service_id or "", channel, event.data.get("priority") is not None)
-        elif kind is EventType.TICKET_CALLED:
-            first_called.setdefault(tid, event.at)
         elif kind is EventType.TICKET_STARTED:
             started[tid] = event.at
         elif kind in _CLOSED_EPISODE:
@@ -101,13 +95,12 @@ def compute_metrics(events: Iterable[Event], office: Office | Iterable[Service])
     within = 0
     priority_waits: list[float] = []
     per_service: dict[str, dict[str, Any]] = {}
-    for tid, (at, service_id, channel, is_priority) in issued.items():
+    for tid, (_at, service_id, channel, is_priority) in issued.items():
         row = per_service.setdefault(service_id, {"tickets": 0, "called": 0, "_waits": [], "_within": 0})
         row["tickets"] += 1
-        called = first_called.get(tid)
-        if called is None:
+        wait = waits_by_ticket.get(tid)
+        if wait is None:
             continue
-        wait = (called - at).total_seconds()
         waits.append(wait)
         service = services.get(service_id)
         norm = service.norm_seconds(channel) if service is not None else 15 * 60
@@ -163,17 +156,3 @@ def compute_metrics(events: Iterable[Event], office: Office | Iterable[Service])
         "last_event_at": last_at.isoformat() if last_at else None,
         "per_service": services_out,
     }
-
-
-def wait_seconds(events: Iterable[Event]) -> Mapping[str, float]:
-    """Ticket id -> seconds from issue to first call, for the tickets that were called."""
-    issued: dict[str, datetime] = {}
-    waits: dict[str, float] = {}
-    for event in events:
-        if event.ticket_id is None:
-            continue
-        if event.type is EventType.TICKET_ISSUED:
-            issued[event.ticket_id] = event.at
-        elif event.type is EventType.TICKET_CALLED and event.ticket_id not in waits:
-            waits[event.ticket_id] = (event.at - issued[event.ticket_id]).total_seconds()
-    return waits

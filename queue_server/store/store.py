@@ -119,6 +119,8 @@ class Store:
 
     def _engine_at(self, conn: Connection, office: Office, head: int) -> QueueEngine:
         engine = self._engines.get(office.id)
+        if engine is not None and engine.state.last_seq == head:
+            return engine  # the common case: nobody else wrote since our last command
         if engine is not None and 0 <= head - engine.state.last_seq <= CATCH_UP_LIMIT:
             try:
                 catch_up(conn, engine, office.id, head)
