@@ -268,18 +268,21 @@ class OfficeMirror:
         changes: dict[str, Any] = {"state": to} if to is not None else {}
         if kind is EventType.TICKET_CALLED:
             changes.update(window=event.window, target_window=None, target_operator=None, recalls=0, called_at=at,
-                           postponed_until=None)
+                           postponed_until=None, first_called_at=ticket.first_called_at or at)
+        elif kind is EventType.TICKET_STARTED:
+            changes.update(started_at=at)
         elif kind is EventType.TICKET_RECALLED:
             changes.update(recalls=int(data.get("recalls", ticket.recalls + 1)), called_at=at)
         elif kind is EventType.TICKET_POSTPONED:
             until = parse_utc(at) + timedelta(minutes=int(data.get("minutes", 0)))
-            changes.update(window=None, postponed_until=format_utc(until))
+            changes.update(window=None, postponed_until=format_utc(until), started_at=None)
         elif kind is EventType.TICKET_TRANSFERRED:
             changes.update(window=None, service=event.service or ticket.service, target_window=data.get("to_window"),
-                           target_operator=data.get("to_operator"), comment=str(data.get("comment", "")), recalls=0)
+                           target_operator=data.get("to_operator"), comment=str(data.get("comment", "")), recalls=0,
+                           started_at=None)
         elif kind is EventType.TICKET_SENT_BACK:
             changes.update(window=None, service=event.service or ticket.service, target_window=None,
-                           target_operator=data.get("to_operator"), recalls=0)
+                           target_operator=data.get("to_operator"), recalls=0, started_at=None)
         elif kind in (EventType.TICKET_RETURNED, EventType.TICKET_REACTIVATED):
             changes.update(postponed_until=None, recalls=0)
         elif kind is EventType.TICKET_PRIORITY_CHANGED:
