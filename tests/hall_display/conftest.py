@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -22,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.demo_server import DemoServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,58 +29,12 @@ STOP_TIMEOUT_S = 15.0
 WAIT_S = 15.0
 
 
-class BoardServer:
+class BoardServer(DemoServer):
     """``talon-server run --demo``; ``stop()`` then ``start()`` brings it back on the same port."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = 0
-        self.log: list[str] = []
-        self.proc: subprocess.Popen[str] | None = None
+        super().__init__(data_dir, ["--printer", f"kiosk-printer=file://{data_dir}/printer.bin"])
         self.start()
-
-    def start(self) -> None:
-        assert self.proc is None, "already running"
-        self._listening = threading.Event()
-        env = {**os.environ, "TALON_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "run", "--demo", "--host", "127.0.0.1", "--port", str(self.port),
-             "--printer", f"kiosk-printer=file://{self.data_dir}/printer.bin"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
-        self._drainer = threading.Thread(target=self._drain, args=(self.proc,), daemon=True)
-        self._drainer.start()
-        if not self._listening.wait(START_TIMEOUT_S):
-            self.stop()
-            raise RuntimeError("the server did not start:\n" + "".join(self.log[-30:]))
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/"
-
-    def _drain(self, proc: subprocess.Popen[str]) -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            self.log.append(line)
-            if "listening on 127.0.0.1:" in line and not self._listening.is_set():
-                self.port = int(line.split("listening on 127.0.0.1:", 1)[1].split()[0])
-                self._listening.set()
-
-    def stop(self) -> None:
-        """SIGTERM (SIGKILL if it does not end in time), by pid: only the process we started."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(STOP_TIMEOUT_S)
-        self._drainer.join(STOP_TIMEOUT_S)
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,15 +18,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
-import subprocess
-import sys
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from support.demo_server import DemoServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -41,60 +39,16 @@ STOP_TIMEOUT_S = 15.0
 REPLY_TIMEOUT_S = 10.0
 
 
-class Server:
+class Server(DemoServer):
     """One demo server child; ``port`` and ``data_dir`` stay the same across stop() / start()."""
 
     def __init__(self, data_dir: Path, printer_port: int) -> None:
-        self.data_dir = data_dir
+        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{printer_port}?timeout=1"])
         self.printer_port = printer_port
-        self.port = 0
-        self.proc: subprocess.Popen[str] | None = None
-        self.log: list[str] = []
-        self._listening = threading.Event()
-        self._drainer: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        assert self.proc is None, "already running"
-        env = {**os.environ, "TALON_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
-        self._listening.clear()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "run", "--demo", "--host", "127.0.0.1",
-             "--port", str(self.port), "--printer", f"kiosk-printer=tcp://127.0.0.1:{self.printer_port}?timeout=1"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self._drainer = threading.Thread(target=self._drain, args=(self.proc,), daemon=True)
-        self._drainer.start()
-        if not self._listening.wait(START_TIMEOUT_S):
-            self.stop()
-            raise RuntimeError("the server did not say where it listens:\n" + "".join(self.log[-30:]))
-
-    def _drain(self, proc: subprocess.Popen[str]) -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            self.log.append(line)
-            if "listening on 127.0.0.1:" in line and not self._listening.is_set():
-                self.port = int(line.split("listening on 127.0.0.1:", 1)[1].split()[0])
-                self._listening.set()
-
-    def stop(self) -> None:
-        """SIGTERM, SIGKILL if it does not end in time; by pid, only ours."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(STOP_TIMEOUT_S)
-        if self._drainer is not None:
-            self._drainer.join(STOP_TIMEOUT_S)
-        if proc.stderr is not None:
-            proc.stderr.close()
+        return super().url.rstrip("/")  # these tests add the path themselves
 
 
 @dataclass

@@ -16,15 +16,12 @@ import contextlib
 import itertools
 import json
 import os
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.demo_server import DemoServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -35,69 +32,15 @@ START_TIMEOUT_S = 30.0
 WAIT_S = 10.0
 
 
-class TalonServer:
-    """One demo server; ``port`` stays the same across ``kill()`` / ``start()``."""
+class TalonServer(DemoServer):
+    """One demo server printing to an emulator; ``port`` stays the same across ``kill()`` / ``start()``."""
 
     def __init__(self, data_dir: Path) -> None:
         from printers.emulator import EmulatedPrinter
 
-        self.data_dir = data_dir
-        self.port = 0
-        self.proc: subprocess.Popen[str] | None = None
-        self.log: list[str] = []
-        self._listening = threading.Event()
         self.printer = EmulatedPrinter()
         _, self.printer_port = self.printer.start_tcp()
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/"
-
-    def start(self) -> None:
-        env = {**os.environ, "TALON_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
-        self._listening.clear()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "run", "--demo", "--host", "127.0.0.1", "--port", str(self.port),
-             "--printer", f"kiosk-printer=tcp://127.0.0.1:{self.printer_port}"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self._drainer = threading.Thread(target=self._drain, args=(self.proc,), daemon=True)
-        self._drainer.start()
-        if not self._listening.wait(START_TIMEOUT_S):
-            self.stop()
-            raise RuntimeError("the server did not start:\n" + "".join(self.log[-30:]))
-
-    def _drain(self, proc: subprocess.Popen[str]) -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            self.log.append(line)
-            if "listening on 127.0.0.1:" in line and not self._listening.is_set():
-                self.port = int(line.split("listening on 127.0.0.1:", 1)[1].split()[0])
-                self._listening.set()
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash."""
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            os.kill(proc.pid, signal.SIGKILL)
-            self._reap(proc)
-
-    def _reap(self, proc: subprocess.Popen[str]) -> None:
-        proc.wait(15)
-        self._drainer.join(15)
-        if proc.stderr is not None:
-            proc.stderr.close()
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-        self._reap(proc)
+        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{self.printer_port}"])
 
 
 @pytest.fixture(scope="module")
