@@ -214,6 +214,10 @@ class Connection:
         mode, frames, upto = await self.server.in_db(self.server.catch_up, office, self.principal.role, after)
         return mode, self._release(office, frames, upto)
 
+    async def refresh(self, office: str) -> None:
+        """A fresh snapshot of ``office`` (time changed what it shows), in order with the live events."""
+        await self._follow(office, None)
+
     def _release(self, office: str, frames: list[str], upto: int) -> int:
         for frame in frames:
             self.send(frame)

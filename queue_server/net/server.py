@@ -84,6 +84,7 @@ class TalonServer:
         self._tasks: list[asyncio.Task[None]] = []
         self._load: tuple[float, bytes] | None = None
         self._previous_heads: dict[str, int] = {}
+        self._availability: dict[str, tuple[Any, ...]] = {}
 
     async def in_db(self, function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.db, function, *args)
@@ -251,16 +252,24 @@ class TalonServer:
             view = office_view(tx.engine, role, calls, now)
         return "snapshot", [encode(Snapshot(office=office_id, seq=head, state=view))], head
 
-    def _tick_all(self) -> list[tuple[str, list[Event]]]:
+    def _tick_all(self) -> tuple[list[tuple[str, list[Event]]], list[str]]:
+        """Let time act on every office; also say which offices' availability time alone changed
+        (opening hours began or ended, a daily limit was reached, a new day): no event tells that."""
         now = datetime.now(UTC)
-        happened = []
+        happened, moved = [], []
         for office_config in self.site.offices:
             with self.store.office(office_config.id) as tx:
                 tx.handle(Tick(), now)
                 tx.state.prune(local_day(office_config.office, now) - timedelta(days=1))
+                engine = tx.engine
+                availability = (local_day(office_config.office, now), tuple(
+                    engine.unavailable_reason(s.id, now) for s in office_config.office.services if not s.is_category))
             if tx.committed:
                 happened.append((office_config.id, tx.committed))
-        return happened
+            if self._availability.setdefault(office_config.id, availability) != availability:
+                self._availability[office_config.id] = availability
+                moved.append(office_config.id)
+        return happened, moved
 
     def _heads(self) -> dict[str, int]:
         with self.store.engines.read.connect() as conn:
@@ -277,8 +286,13 @@ class TalonServer:
             await asyncio.sleep(seconds)
 
     async def _tick(self) -> None:
-        for office_id, events in await self.in_db(self._tick_all):
+        happened, moved = await self.in_db(self._tick_all)
+        for office_id, events in happened:
             self.fanout.publish(office_id, events)
+        for office_id in moved:  # a fresh snapshot, so kiosks grey out or enable services in time
+            for connection in list(self.connections):
+                if connection.principal is not None and office_id in connection.floors:
+                    await connection.refresh(office_id)
 
     async def _poll(self) -> None:
         """Deliver events this process did not commit (other processes), or whose delivery was lost.
