@@ -57,6 +57,7 @@ TICK_SECONDS = 5.0
 POLL_SECONDS = 0.5
 RESUME_LIMIT = 1000
 LOAD_CACHE_S = 2.0
+TIME_DRIVEN = frozenset({"office_closed", "daily_limit_reached"})
 
 SpecialVerb = Callable[[Principal, m.ClientMessage], Awaitable[Outcome]]
 
@@ -262,8 +263,10 @@ class TalonServer:
                 tx.handle(Tick(), now)
                 tx.state.prune(local_day(office_config.office, now) - timedelta(days=1))
                 engine = tx.engine
-                availability = (local_day(office_config.office, now), tuple(
-                    engine.unavailable_reason(s.id, now) for s in office_config.office.services if not s.is_category))
+                reasons = (engine.unavailable_reason(s.id, now) for s in office_config.office.services
+                           if not s.is_category)  # window and service changes come as events; these do not:
+                availability = (local_day(office_config.office, now),
+                                tuple(r if r in TIME_DRIVEN else None for r in reasons))
             if tx.committed:
                 happened.append((office_config.id, tx.committed))
             if self._availability.setdefault(office_config.id, availability) != availability:
