@@ -6,6 +6,8 @@
                                                       replay the event log against the tables
     talon-server run (--config FILE | --demo [--offices K]) [--host H] [--port P] [--db URL]
     talon-server simulate --seed S --visitors N --windows W --day YYYY-MM-DD [--json] [--db URL]
+    talon-server report --from DATE --to DATE --format csv|xlsx|pdf --out FILE [--db URL | --config FILE]
+    talon-server export --from DATE --to DATE --format csv|json --out FILE [--db URL]
     talon-server hash-password                        argon2id hash for a configuration file
     talon-server check-config FILE                    check a configuration file, change nothing
 
@@ -26,6 +28,8 @@ from queue_server.config.cli import main_check_config
 from queue_server.config.devices import check_printer_url
 from queue_server.simulator.cli import register as register_simulate
 from queue_server.simulator.cli import run as run_simulate
+from queue_server.stats.cli import register as register_stats
+from queue_server.stats.cli import run as run_stats
 from queue_server.store import Store
 from queue_server.store.database import DEFAULT_DATA_DIR, default_url
 
@@ -70,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_argument(run)
 
     register_simulate(commands)
+    register_stats(commands)
     commands.add_parser("hash-password", help="print an argon2id hash of a password read from stdin")
     check_config = commands.add_parser("check-config", help="check a configuration file without touching the database")
     check_config.add_argument("file")
@@ -160,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve_forever(args)
         if args.command == "simulate":
             return run_simulate(args)
+        if args.command in ("report", "export"):
+            return run_stats(args)
         if args.command == "hash-password":
             return main_hash_password([])
         if args.command == "check-config":

@@ -67,6 +67,12 @@ COMPLETED = frozenset({FINISHED, SENT_BACK})       # a service that ended with a
 FINAL_STATES = frozenset({"finished", "no_show", "cancelled"})
 OUTCOME_OF_STATE = {"finished": "served", "no_show": "no_show", "cancelled": "cancelled"}
 
+# Most tickets are walk-ins without priority.  Their ``ticket.issued`` data, as the store
+# writes it, contains these texts and not the third; inside a JSON string every quote is
+# escaped, so the texts can only be the keys themselves.  Such a ticket needs no JSON parsing.
+PLAIN_WALK_IN = ('"channel": "walk_in"', '"priority": null', '"slot_at"')
+WALK_IN_NO_PRIORITY: Mapping[str, Any] = {"channel": "walk_in", "priority": None}
+
 # the time book's four counters
 AT_WORK, ON_BREAK, CALLING, SERVING = 0, 1, 2, 3
 
@@ -109,16 +115,31 @@ class Figures:
 
     @classmethod
     def of_us(cls, values: Iterable[int]) -> Figures:
-        ordered = sorted(values)
-        if not ordered:
+        return cls.of_sorted(sorted(values))
+
+    @classmethod
+    def of_sorted(cls, ordered: Sequence[int]) -> Figures:
+        """From microseconds already sorted (a list, or a numpy array of int64)."""
+        count = len(ordered)
+        if not count:
             return cls()
+        total = int(ordered.sum()) if hasattr(ordered, "sum") else sum(ordered)
         return cls(
-            count=len(ordered),
-            mean_s=sum(ordered) / (len(ordered) * US),
-            median_s=_interpolate(ordered, 50) / US,
-            p90_s=_interpolate(ordered, 90) / US,
-            max_s=ordered[-1] / US,
+            count=count,
+            mean_s=total / (count * US),
+            median_s=_interpolate_int(ordered, 50) / US,
+            p90_s=_interpolate_int(ordered, 90) / US,
+            max_s=int(ordered[-1]) / US,
         )
+
+
+def _interpolate_int(ordered: Sequence[int], q: float) -> float:
+    """:func:`_interpolate` on integers (Python ints, whatever the sequence holds)."""
+    position = (len(ordered) - 1) * q / 100
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    low, high = int(ordered[lower]), int(ordered[upper])
+    return low + (high - low) * (position - lower)
 
 
 # -- the input ------------------------------------------------------------------------------
@@ -401,49 +422,21 @@ class _Book:
             self.status[window], self.operator[window] = "closed", None
         self.since[window] = at
 
-    def _at_window(self, window: int, operator: str | None) -> str | None:
+    def at_window(self, window: int, operator: str | None) -> str | None:
         """The operator at ``window``; a window never seen open was open since the start."""
         if window not in self.status:
             self.status[window], self.since[window], self.operator[window] = "open", self.lo, operator
         return self.operator.get(window) or operator
 
-    def _earlier(self, ticket: str, window: int | None, operator: str | None, service: str | None,
+    def earlier(self, ticket: str, window: int | None, operator: str | None, service: str | None,
                  from_state: str | None) -> tuple[Visit, int] | None:
         """The visit of a ticket called before the records begin, seen at a later event."""
         if window is None or from_state not in ("called", "serving"):
             return None
-        who = self._at_window(window, operator)
+        who = self.at_window(window, operator)
         visit = Visit(ticket, service or "", window, who, None,
                       started_us=self.lo if from_state == "serving" else None)
         return visit, self.lo
-
-    def call(self, ticket: str, at: int, window: int, operator: str | None, service: str) -> Visit:
-        visit = Visit(ticket, service, window, self._at_window(window, operator), at)
-        self.current[ticket] = (visit, at)
-        return visit
-
-    def start(self, ticket: str, at: int, window: int | None, operator: str | None, service: str | None) -> None:
-        entry = self.current.get(ticket) or self._earlier(ticket, window, operator, service, "called")
-        if entry is None:
-            return
-        visit, since = entry
-        self.add(CALLING, visit.window, visit.operator, since, at)
-        visit.started_us = at
-        if visit.called_us is not None:
-            visit.walk_us = at - visit.called_us
-        self.current[ticket] = (visit, at)
-
-    def leave(self, ticket: str, at: int, kind: str, window: int | None, operator: str | None,
-              service: str | None, from_state: str | None) -> Visit | None:
-        entry = self.current.pop(ticket, None) or self._earlier(ticket, window, operator, service, from_state)
-        if entry is None:
-            return None
-        visit, since = entry
-        self.add(SERVING if visit.started_us is not None else CALLING, visit.window, visit.operator, since, at)
-        visit.ended_us, visit.end = at, kind
-        if visit.started_us is not None and kind in COMPLETED:
-            visit.service_us = at - visit.started_us
-        return visit
 
     def close(self) -> None:
         """The period ends (or the log does): whatever is still going on counts up to then."""
@@ -472,6 +465,8 @@ def compute(records: Iterable[Sequence[Any]], services: Mapping[str, Service], g
     visits = facts.visits
     start, end = grid.start_us, grid.end_us
     window_kinds = (WINDOW_OPENED, WINDOW_PAUSED, WINDOW_RESUMED, WINDOW_CLOSED)
+    current, add, bounds = book.current, book.add, grid.bounds
+    book_status, book_operator = book.status, book.operator
     parse_time = datetime.fromisoformat
     parsed: dict[str, Mapping[str, Any]] = {}     # the same data text is parsed once ({"result": "done"})
 
@@ -497,21 +492,45 @@ def compute(records: Iterable[Sequence[Any]], services: Mapping[str, Service], g
                 book.window_event(kind, t, window, operator,
                                   details(data).get("was") if kind == WINDOW_CLOSED else None)
             continue
-        # -- visits: every ticket, whichever day it was issued
+        # -- visits: every ticket, whichever day it was issued (the book's call/start/leave, inlined)
         visit: Visit | None = None
         if kind == CALLED:
-            visit = book.call(tid, t, window, operator, service or "")
+            visit = Visit(tid, service or "", window, book_operator.get(window) or operator, t)
+            if window not in book_status:
+                book.at_window(window, operator)
+                visit.operator = book_operator.get(window) or operator
+            current[tid] = (visit, t)
             if start <= t < end:
-                visit.bucket = bisect_right(grid.bounds, t) - 1
+                visit.bucket = bisect_right(bounds, t) - 1
                 visits.append(visit)
         elif kind == STARTED:
-            book.start(tid, t, window, operator, service)
+            entry = current.get(tid) or book.earlier(tid, window, operator, service, "called")
+            if entry is not None:
+                visit, since = entry
+                add(CALLING, visit.window, visit.operator, since, t)
+                visit.started_us = t
+                if visit.called_us is not None:
+                    visit.walk_us = t - visit.called_us
+                current[tid] = (visit, t)
+                visit = None
         elif kind in LEAVES_WINDOW:
-            visit = book.leave(tid, t, kind, window, operator, service, from_state)
+            entry = current.pop(tid, None) or book.earlier(tid, window, operator, service, from_state)
+            if entry is not None:
+                visit, since = entry
+                began = visit.started_us
+                add(CALLING if began is None else SERVING, visit.window, visit.operator, since, t)
+                visit.ended_us, visit.end = t, kind
+                if began is not None and kind in COMPLETED:
+                    visit.service_us = t - began
         # -- tickets: the ones issued in the period
         if kind == ISSUED:
             if start <= t < end:
-                tickets[tid] = _issued(tid, label or "", service or "", t, details(data), grid, services, facts)
+                if type(data) is str and PLAIN_WALK_IN[0] in data and PLAIN_WALK_IN[1] in data \
+                        and PLAIN_WALK_IN[2] not in data:
+                    facts_of_issue: Mapping[str, Any] = WALK_IN_NO_PRIORITY
+                else:
+                    facts_of_issue = details(data)
+                tickets[tid] = _issued(tid, label or "", service or "", t, facts_of_issue, grid, services, facts)
             continue
         ticket = tickets.get(tid)
         if ticket is None:
@@ -548,8 +567,8 @@ def compute(records: Iterable[Sequence[Any]], services: Mapping[str, Service], g
             ticket.category = details(data).get("priority")
         if service and kind in (TRANSFERRED, SENT_BACK):
             ticket.service_now = service
-        if visit is not None and kind != CALLED and visit.started_us is not None and visit.ended_us is not None:
-            ticket.service_us += visit.ended_us - visit.started_us
+        if visit is not None and kind != CALLED and visit.started_us is not None:
+            ticket.service_us += t - visit.started_us
     book.close()
     for ticket in tickets.values():
         if ticket.first_called_us is None:

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from .build import chosen_offices, office_data
+from .build import chosen_offices, no_gc, office_data
 from .catalogue import Catalogues, load_catalogues
-from .definitions import US, TicketFacts, from_us, to_us
+from .definitions import EPOCH, ONE_US, US, TicketFacts, from_us, to_us
 
 EXPORT_FORMATS = ("csv", "json")
 STAGES = ("issued", "first_called", "started", "finished", "ended")
@@ -41,37 +41,67 @@ FIELDS = (
     "window", "operator", "outcome", "result", "recalls", "transfers", "postponements",
 )
 FORMAT_NAME = "talon.tickets"
+DAY_US = 86_400 * US
+HOUR_US = 3_600 * US
+EPOCH_ORDINAL = EPOCH.toordinal()
 FORMAT_VERSION = 1
 
 
+class _Clock:
+    """Microseconds as ISO 8601 text, UTC (``...Z``) and local (``...+03:00``): the same text
+    ``datetime.isoformat`` makes, several times faster (a month has 600,000 of them)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.dates: dict[int, str] = {}
+        self.offsets: dict[int, tuple[int, str]] = {}
+
+    def _text(self, us: int, suffix: str) -> str:
+        day, rest = divmod(us, DAY_US)
+        date_text = self.dates.get(day)
+        if date_text is None:
+            date_text = self.dates[day] = date.fromordinal(EPOCH_ORDINAL + day).isoformat()
+        seconds, micros = divmod(rest, US)
+        minutes, second = divmod(seconds, 60)
+        hour, minute = divmod(minutes, 60)
+        return f"{date_text}T{hour:02d}:{minute:02d}:{second:02d}.{micros:06d}{suffix}"
+
+    def utc(self, us: int | None) -> str | None:
+        return None if us is None else self._text(us, "Z")
+
+    def local(self, us: int | None) -> str | None:
+        if us is None:
+            return None
+        hour = us // HOUR_US
+        found = self.offsets.get(hour)
+        if found is None:                 # the zone's offset, asked once per hour of time
+            offset = from_us(hour * HOUR_US).astimezone(self.tz).utcoffset()
+            shift = offset // ONE_US if offset is not None else 0
+            sign, minutes = ("-" if shift < 0 else "+"), abs(shift) // (60 * US)
+            found = self.offsets[hour] = (shift, f"{sign}{minutes // 60:02d}:{minutes % 60:02d}")
+        return self._text(us + found[0], found[1])
+
+
 def _utc(us: int | None) -> str | None:
-    if us is None:
-        return None
-    return from_us(us).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _local(us: int | None, tz: ZoneInfo) -> str | None:
-    if us is None:
-        return None
-    return from_us(us).astimezone(tz).isoformat(timespec="microseconds")
+    return None if us is None else from_us(us).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _seconds(us: int | None) -> float | None:
     return None if us is None else us / US
 
 
-def ticket_record(t: TicketFacts, office_id: str, tz: ZoneInfo, purpose: str) -> dict[str, Any]:
+def ticket_record(t: TicketFacts, office_id: str, clock: _Clock, purpose: str) -> dict[str, Any]:
     stages = {"issued": t.issued_us, "first_called": t.first_called_us, "started": t.started_us,
               "finished": t.finished_us, "ended": t.ended_us}
+    local_issue = clock.local(t.issued_us)
     record: dict[str, Any] = {
-        "ticket_id": t.id, "office_id": office_id, "label": t.label,
-        "local_day": from_us(t.issued_us).astimezone(tz).date().isoformat(),
+        "ticket_id": t.id, "office_id": office_id, "label": t.label, "local_day": (local_issue or "")[:10],
         "service_id": t.service_id, "final_service_id": t.service_now, "purpose": purpose, "channel": t.channel,
         "priority": t.is_priority,
     }
     for stage, us in stages.items():
-        record[f"{stage}_at_utc"] = _utc(us)
-        record[f"{stage}_at_local"] = _local(us, tz)
+        record[f"{stage}_at_utc"] = clock.utc(us)
+        record[f"{stage}_at_local"] = local_issue if stage == "issued" else clock.local(us)
     record.update({
         "wait_s": _seconds(t.wait_us), "walk_s": _seconds(t.walk_us),
         "service_s": _seconds(t.service_us) if t.started_us is not None else None,
@@ -94,10 +124,10 @@ def export_records(conn: Connection, first: date, last: date, *, offices: Sequen
     def records() -> Iterator[dict[str, Any]]:
         for office in chosen:
             data = office_data(conn, office, first, last, now=now, catalogues=catalogues)
-            tz = ZoneInfo(office[2])
+            clock = _Clock(ZoneInfo(office[2]))
             catalogue = data.catalogue
             for t in sorted(data.facts.tickets.values(), key=lambda t: (t.issued_us, t.id)):
-                yield ticket_record(t, office[0], tz, catalogue.purpose(t.service_id))
+                yield ticket_record(t, office[0], clock, catalogue.purpose(t.service_id))
 
     return described, records()
 
@@ -152,7 +182,8 @@ def write_export(conn: Connection, first: date, last: date, fmt: str, path: str 
             return write_csv(records, out)
         return write_json(records, out, first=first, last=last, offices=described, generated_at=now)
 
-    if isinstance(path, (str, Path)):
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            return write(out)
-    return write(path)
+    with no_gc():
+        if isinstance(path, (str, Path)):
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                return write(out)
+        return write(path)

@@ -4,13 +4,15 @@ backend is touched (PNG pages go through Agg, the PDF through PdfPages); DejaVu 
 with matplotlib) for the Cyrillic, embedded as TrueType.
 
 Pages of each office: the summary (headline figures, groups, priority categories, notes);
-arrivals and waits by hour; services (chart and table); days (chart, table); operators
-(time chart, table).  Windows are in the spreadsheets only.  :func:`render_pages` gives the
+arrivals and waits by hour; services (chart and table); days (chart and table, when there is
+more than one); operators (table, with each one's time at the window as a bar).  Windows are
+in the spreadsheets only.  :func:`render_pages` gives the
 figures, so tests and reviewers can also save them as PNG (:func:`save_png_pages`).
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,15 +33,30 @@ STYLE = {
     "axes.titleweight": "bold",
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "pdf.fonttype": 3,                # Type 3 glyphs: half the time of embedding TrueType subsets
+    "text.hinting": "no_hinting",     # PNG pages: unrounded advances, so columns line up as in the PDF
+    "pdf.fonttype": 3,                # Type 3 (vector) glyphs: a fifth faster to write than TrueType subsets
 }
 BLUE, ORANGE, GREEN, GREY, RED, LIGHT = "#2f6ea5", "#e8892b", "#4c9a52", "#9aa5b1", "#c0392b", "#eef2f7"
-ROWS_PER_PAGE = 32
+ROWS_PER_PAGE = 56                   # table rows on a page (a 55-window office: its operators on one)
+TIME_PARTS = {"serving": BLUE, "calling": GREEN, "idle": GREY, "on_break": ORANGE}
+TIME_TITLES = {"serving": "обслуживание", "calling": "вызов и подход", "idle": "простой", "on_break": "перерыв"}
 MONO = "DejaVu Sans Mono"
-MONO_EM = 0.62    # DejaVu Sans Mono advances 0.602 em; Agg rounds to whole pixels, so leave a little room
+HEAD_FONT = 0.85                     # headings: smaller than the rows, bold, proportional
+HEAD_SCALE = 0.85                    # ... so a heading character takes this many row characters
+MONO_EM = 0.602                      # the advance of every DejaVu Sans Mono glyph, in em
+# Its OS/2 metrics (units of 2048 per em): ascender 1556, descender 492, line gap 410.  A line
+# of "normal" spacing is (1556 + 492 + 410) / 2048 em tall, its baseline (1556 + 205) / 2048 em
+# below its top: what matplotlib lays out for any line whose glyphs stay within them.
+MONO_PITCH = (1556 + 492 + 410) / 2048
+MONO_ASCENT = (1556 + 205) / 2048
+
+
+TEXT_RIGHT = "text_right"           # a ready text, right-aligned (the summary's values)
 
 
 def _fmt(value: Any, kind: str) -> str:
+    if kind == TEXT_RIGHT:
+        return str(value)
     return format_value(value, kind, decimal=",", empty="—")
 
 
@@ -72,61 +89,83 @@ class _Pages:
 
 def _draw_table(fig: Figure, left: float, top: float, width: float, columns: Sequence[Column],
                 rows: Sequence[dict[str, Any]], *, max_fontsize: float = 8.0, wrap: int = 12,
-                highlight: str | None = None) -> float:
+                highlight: str | None = None, centres: list[float] | None = None, text_cap: int = 32,
+                max_height: float = 0.80) -> float:
     """A plain table at (left, top) in figure fractions, ``width`` wide: wrapped headings,
-    zebra rows, numbers to the right, long texts cut short.  Returns its bottom edge.
+    zebra rows, numbers to the right, long texts cut short.  Returns its bottom edge (and
+    fills ``centres`` with each row's vertical centre and, last, the row height).
 
-    Each body row is one line of DejaVu Sans Mono, its columns padded to fixed character
-    widths: a few dozen text objects per page instead of a thousand cells, and exact columns.
+    The body is DejaVu Sans Mono, so columns are fixed numbers of characters.  Matplotlib's PDF
+    writer spends some 50 µs on every glyph, spaces included, so padding is never drawn: a
+    column of numbers is one text of many lines (with "normal" line spacing every line of
+    digits takes exactly the font's line height, :data:`MONO_PITCH`), a text cell is a text
+    of its own, placed on the same baseline.
     """
     page_w, page_h = fig.get_size_inches()
     headings = [textwrap.fill(c.title, wrap, break_long_words=False) for c in columns]
     cells = [[_fmt(row.get(c.key), c.kind) for c in columns] for row in rows]
     chars = []
     for i, column in enumerate(columns):
-        head = max(len(line) for line in headings[i].split("\n"))
+        head = max(len(line) for line in headings[i].split("\n")) * HEAD_SCALE
         body = max([len(r[i]) for r in cells] + [0])
-        chars.append(max(head, min(body, 40 if column.kind == TEXT else 14)) + 2)
-    # the font size that makes the table as wide as asked, within reason
-    fontsize = max(4.5, min(max_fontsize, width * page_w * 72 / (MONO_EM * sum(chars))))
+        cap = text_cap if column.kind == TEXT else 20 if column.kind == TEXT_RIGHT else 14
+        chars.append(math.ceil(max(head, min(body, cap))) + 2)
+    # the font size that makes the table as wide as asked, within reason, and no taller than allowed
+    header_lines = max(h.count("\n") + 1 for h in headings)
+    lines_tall = MONO_PITCH * len(rows) + 1.3 * HEAD_FONT * header_lines + 1.3 * 0.6
+    fontsize = max(4.5, min(max_fontsize, width * page_w * 72 / (MONO_EM * sum(chars)),
+                            max_height * page_h * 72 / lines_tall))
     char_w = MONO_EM * fontsize / 72 / page_w
     offsets = [sum(chars[:i]) for i in range(len(chars))]
     line_h = fontsize * 1.3 / 72 / page_h
-    header_lines = max(h.count("\n") + 1 for h in headings)
-    head_h = line_h * header_lines + line_h * 0.6
-    row_h = line_h * 1.3
+    head_h = line_h * HEAD_FONT * header_lines + line_h * 0.6
+    row_h = MONO_PITCH * fontsize / 72 / page_h
+    ascent = MONO_ASCENT * fontsize / 72 / page_h
     table_w = min(width, sum(chars) * char_w)
 
     def rect(y: float, h: float, color: str) -> None:
         fig.add_artist(Rectangle((left, y), table_w, h, transform=fig.transFigure, facecolor=color,
                                  edgecolor="none"))
 
+    def x_of(i: int) -> float:
+        right = columns[i].kind != TEXT
+        return left + ((offsets[i] + chars[i] - 1) if right else (offsets[i] + 1)) * char_w
+
     rect(top - head_h, head_h, "#dde6f0")
     for i, heading in enumerate(headings):
         right = columns[i].kind != TEXT
-        x = left + ((offsets[i] + chars[i] - 1) if right else (offsets[i] + 1)) * char_w
-        fig.text(x, top - head_h / 2, heading, ha="right" if right else "left", va="center",
-                 fontsize=fontsize - 0.3, weight="bold", linespacing=1.05, multialignment="right" if right else "left")
-    y = top - head_h
-    for r, values in enumerate(cells):
+        fig.text(x_of(i), top - head_h / 2, heading, ha="right" if right else "left", va="center",
+                 fontsize=fontsize * HEAD_FONT, weight="bold", linespacing=1.05,
+                 multialignment="right" if right else "left")
+    body_top = top - head_h
+    for r in range(len(rows)):
+        row_top = body_top - r * row_h
         if highlight is not None and rows[r].get("key") == highlight:
-            rect(y - row_h, row_h, "#fff3d6")
+            rect(row_top - row_h, row_h, "#fff3d6")
         elif r % 2 == 1:
-            rect(y - row_h, row_h, LIGHT)
-        line = []
-        for i, text in enumerate(values):
-            room = chars[i] - 2
-            if columns[i].kind == TEXT:
-                if len(text) > room:
-                    text = text[:max(room - 1, 1)].rstrip() + "…"
-                line.append(" " + text.ljust(chars[i] - 1))
-            else:
-                line.append(text.rjust(chars[i] - 1) + " ")
-        fig.text(left, y - row_h / 2, "".join(line), ha="left", va="center", fontsize=fontsize, family=MONO)
-        y -= row_h
-    for edge in (top, top - head_h, y):
+            rect(row_top - row_h, row_h, LIGHT)
+        if centres is not None:
+            centres.append(row_top - row_h / 2)
+    for i, column in enumerate(columns):
+        if column.kind != TEXT:
+            if cells:
+                fig.text(x_of(i), body_top, "\n".join(r[i] for r in cells), ha="right", va="top",
+                         multialignment="right", linespacing="normal", fontsize=fontsize, family=MONO)
+            continue
+        room = chars[i] - 2
+        for r, values in enumerate(cells):
+            text = values[i]
+            if len(text) > room:
+                text = text[:max(room - 1, 1)].rstrip() + "…"
+            if text:
+                fig.text(x_of(i), body_top - r * row_h - ascent, text, ha="left", va="baseline",
+                         fontsize=fontsize, family=MONO)
+    y = body_top - len(rows) * row_h
+    for edge in (top, body_top, y):
         fig.add_artist(Rectangle((left, edge), table_w, 0, transform=fig.transFigure, edgecolor="#888",
                                  linewidth=0.6, facecolor="none"))
+    if centres is not None:
+        centres.append(row_h)
     return y
 
 
@@ -143,28 +182,20 @@ def _common_norm(office: OfficeReport) -> float | None:
 
 def _summary_page(pages: _Pages, office: OfficeReport) -> None:
     fig = pages.new(office, "Ожидание и обслуживание посетителей")
-    ax = fig.add_axes((0.04, 0.08, 0.40, 0.80))
-    ax.set_axis_off()
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    step = 1 / (len(office.summary) + 1)
-    y = 1.0
-    ax.text(0, y, "Показатели за период", fontsize=10, weight="bold", va="top")
-    for figure in office.summary:
-        y -= step
-        strong = figure.key in ("tickets", "wait_mean", "wait_p90", "within_norm_pct", "busy_pct")
-        ax.text(0.03 if figure.title.startswith(" ") else 0, y, figure.title.strip(), fontsize=8, va="top",
-                color="#222", weight="bold" if strong else "normal")
-        ax.text(1, y, _fmt(figure.value, figure.kind), fontsize=8, va="top", ha="right",
-                weight="bold" if strong else "normal")
-        ax.plot([0, 1], [y - step * 0.9, y - step * 0.9], color="#e3e3e3", linewidth=0.4)
+    fig.text(0.04, 0.865, "Показатели за период", fontsize=10, weight="bold", va="top")
+    figures = Table("summary", "", (Column("title", "Показатель", TEXT), Column("value", "Значение", TEXT_RIGHT)),
+                    [{"title": f.title,
+                      "value": _fmt(f.value, f.kind), "key": f.key} for f in office.summary])
+    _draw_table(fig, 0.04, 0.835, 0.40, figures.columns, figures.rows, wrap=40, highlight="within_norm_pct",
+                text_cap=48, max_height=0.77)
     groups = office.tables["groups"]
     fig.text(0.50, 0.865, groups.title, fontsize=10, weight="bold", va="top")
     bottom = _draw_table(fig, 0.50, 0.835, 0.46, _printed(groups), groups.rows, wrap=12, highlight="all")
     categories = office.tables["categories"]
     fig.text(0.50, bottom - 0.04, categories.title, fontsize=10, weight="bold", va="top")
     if categories.rows:
-        bottom = _draw_table(fig, 0.50, bottom - 0.07, 0.46, _printed(categories), categories.rows, wrap=12)
+        bottom = _draw_table(fig, 0.50, bottom - 0.07, 0.46, _printed(categories), categories.rows, wrap=12,
+                             max_height=0.25)
     else:
         fig.text(0.50, bottom - 0.075, "Льготных талонов за период не было.", fontsize=8, va="top")
         bottom -= 0.09
@@ -175,7 +206,7 @@ def _summary_page(pages: _Pages, office: OfficeReport) -> None:
         "от начала до завершения с результатом. «В пределах норматива» — доля талонов, вызванных не",
         "позже норматива своей услуги, среди вызванных и не дождавшихся вызова дольше норматива.",
         "Часы и дни — местное время офиса. Данные по окнам — в XLSX и CSV.",
-        *[f"• {n}" for note in office.notes for n in textwrap.wrap(note, 95)],
+        *["\n".join(textwrap.wrap(note, 92, initial_indent="• ", subsequent_indent="   ")) for note in office.notes],
     ]
     fig.text(0.50, y_text, "\n".join(lines), fontsize=7.5, va="top", color="#333", linespacing=1.4)
 
@@ -186,7 +217,7 @@ def _hours_page(pages: _Pages, office: OfficeReport) -> None:
     rows = table.rows
     labels = [f"{r['hour_of_day']:02d}" for r in rows]
     x = range(len(rows))
-    ax = fig.add_axes((0.07, 0.53, 0.86, 0.33))
+    ax = fig.add_axes((0.07, 0.52, 0.86, 0.29))
     ax.bar(x, [r["per_day"] or 0 for r in rows], color=BLUE, label="Талонов за час, в среднем в день")
     ax.set_xticks(list(x), labels)
     ax.set_ylabel("талонов в день")
@@ -200,7 +231,7 @@ def _hours_page(pages: _Pages, office: OfficeReport) -> None:
     ax.legend(handles, [str(h.get_label()) for h in handles], loc="lower left", fontsize=7, frameon=False,
               bbox_to_anchor=(0, 1.0), ncol=2)
     ax.set_title("Приход посетителей (по часу выдачи талона) и открытые окна", loc="left", pad=20)
-    ax2 = fig.add_axes((0.07, 0.09, 0.86, 0.33))
+    ax2 = fig.add_axes((0.07, 0.09, 0.86, 0.31))
     ax2.plot(list(x), _minutes([r["wait_mean"] for r in rows]), color=BLUE, marker="o", label="среднее")
     ax2.plot(list(x), _minutes([r["wait_median"] for r in rows]), color=GREEN, marker=".", label="медиана")
     ax2.plot(list(x), _minutes([r["wait_p90"] for r in rows]), color=ORANGE, marker="o", label="90-й перцентиль")
@@ -219,7 +250,7 @@ def _services_page(pages: _Pages, office: OfficeReport) -> None:
     table = office.tables["services"]
     fig = pages.new(office, "Ожидание и обслуживание по услугам")
     rows = table.rows
-    ax = fig.add_axes((0.25, 0.56, 0.70, 0.31))
+    ax = fig.add_axes((0.25, 0.56, 0.70, 0.30))
     names = [textwrap.shorten(r["name"], 40, placeholder="…") for r in rows]
     y = list(range(len(rows)))[::-1]
     ax.barh([v + 0.2 for v in y], _minutes([r["wait_mean"] for r in rows]), height=0.4, color=BLUE,
@@ -234,7 +265,7 @@ def _services_page(pages: _Pages, office: OfficeReport) -> None:
     ax.set_title("Ожидание вызова, мин", loc="left")
     ax.legend(loc="lower right", fontsize=7, frameon=False)
     fig.text(0.04, 0.495, table.note, fontsize=7, color="#555")
-    _draw_table(fig, 0.04, 0.47, 0.92, _printed(table), rows, wrap=12)
+    _draw_table(fig, 0.04, 0.47, 0.92, _printed(table), rows, wrap=12, max_height=0.38)
 
 
 def _days_pages(pages: _Pages, office: OfficeReport) -> None:
@@ -243,7 +274,7 @@ def _days_pages(pages: _Pages, office: OfficeReport) -> None:
     fig = pages.new(office, "По дням")
     x = list(range(len(rows)))
     labels = [f"{r['date'][8:10]}.{r['date'][5:7]}\n{r['weekday']}" for r in rows]
-    ax = fig.add_axes((0.07, 0.56, 0.86, 0.30))
+    ax = fig.add_axes((0.07, 0.62, 0.86, 0.20))
     ax.bar(x, [r["tickets"] for r in rows], color=BLUE, label="Талонов")
     ax.set_ylabel("талонов")
     ax.set_xticks(x, labels, fontsize=6 if len(rows) > 16 else 7)
@@ -257,8 +288,8 @@ def _days_pages(pages: _Pages, office: OfficeReport) -> None:
     ax.legend(handles, [str(h.get_label()) for h in handles], loc="upper left", fontsize=7, frameon=False,
               bbox_to_anchor=(0, 1.12), ncol=2)
     ax.set_title("Талонов в день и доля вызванных в пределах норматива", loc="left", pad=22)
-    if len(rows) <= 14:
-        _draw_table(fig, 0.04, 0.45, 0.92, _printed(table), rows, wrap=12)
+    if len(rows) <= 31:                             # a month fits under the chart
+        _draw_table(fig, 0.04, 0.52, 0.92, _printed(table), rows, wrap=12, max_height=0.45)
         return
     for start in range(0, len(rows), ROWS_PER_PAGE):
         fig = pages.new(office, "По дням" if start == 0 else "По дням (продолжение)")
@@ -270,49 +301,59 @@ def _operators_pages(pages: _Pages, office: OfficeReport) -> None:
     rows = table.rows
     if not rows:
         return
-    fig = pages.new(office, "Время операторов")
-    ax = fig.add_axes((0.12, 0.10, 0.84, 0.75))
-    y = list(range(len(rows)))[::-1]
-    left = [0.0] * len(rows)
-    for key, title, color in (("serving", "обслуживание", BLUE), ("calling", "вызов и подход", GREEN),
-                              ("idle", "простой (никого у окна)", GREY), ("on_break", "перерыв", ORANGE)):
-        hours = [(r[key] or 0) / 3600 for r in rows]
-        ax.barh(y, hours, left=left, color=color, label=title, height=0.75)
-        left = [a + b for a, b in zip(left, hours, strict=True)]
-    ax.set_yticks(y, [r["operator"] for r in rows], fontsize=max(4.5, min(8, 300 / max(len(rows), 1))))
-    ax.set_xlabel("часов за период")
-    ax.legend(loc="lower left", fontsize=7, frameon=False, ncol=4, bbox_to_anchor=(0, 1.0))
-    ax.set_title("Время у окна: обслуживание, вызов и подход посетителя, простой, перерыв", loc="left", pad=18)
-    ax.set_ylim(-1, len(rows))
+    longest = max(sum((r[k] or 0) for k in TIME_PARTS) for r in rows) or 1
     for start in range(0, len(rows), ROWS_PER_PAGE):
+        chunk = rows[start:start + ROWS_PER_PAGE]
         fig = pages.new(office, "По операторам" if start == 0 else "По операторам (продолжение)")
-        bottom = _draw_table(fig, 0.04, 0.87, 0.92, _printed(table), rows[start:start + ROWS_PER_PAGE],
-                             wrap=12)
+        centres: list[float] = []
+        bottom = _draw_table(fig, 0.04, 0.87, 0.66, _printed(table), chunk, wrap=12, max_fontsize=7.5,
+                             centres=centres)
+        row_h = centres.pop()
+        left, span = 0.72, 0.24
+        if not chunk:
+            continue
+        fig.text(left, 0.9, "Время у окна за период", fontsize=8, weight="bold", va="bottom")
+        for n, (key, color) in enumerate(TIME_PARTS.items()):
+            x, y = left + (n % 2) * 0.12, 0.885 - (n // 2) * 0.017
+            fig.add_artist(Rectangle((x, y - 0.004), 0.008, 0.008, transform=fig.transFigure, color=color))
+            fig.text(x + 0.011, y, TIME_TITLES[key], fontsize=6.5, va="center")
+        for row, centre in zip(chunk, centres, strict=True):
+            x = left
+            for key, color in TIME_PARTS.items():
+                width = span * (row[key] or 0) / longest
+                fig.add_artist(Rectangle((x, centre - row_h * 0.35), width, row_h * 0.7,
+                                         transform=fig.transFigure, color=color, linewidth=0))
+                x += width
+        fig.text(left, bottom - 0.012, f"вся ширина — {longest / 3600:.0f} ч".replace(".", ","), fontsize=6.5,
+                 color="#555", va="top")
         if start == 0:
             fig.text(0.04, bottom - 0.03, table.note + " Простой — окно открыто, у окна никого нет. Загрузка — "
                      "(обслуживание + вызов и подход) / время открытого окна.", fontsize=7, color="#555", va="top")
 
 
-def _offices_page(pages: _Pages, report: Report) -> None:
-    fig = Figure(figsize=A4_LANDSCAPE)
-    fig.text(0.04, 0.955, "Ожидание и обслуживание: офисы", fontsize=15, weight="bold", va="top")
-    fig.text(0.04, 0.912, f"{report.first:%d.%m.%Y} — {report.last:%d.%m.%Y}", fontsize=9, color="#444", va="top")
-    _draw_table(fig, 0.04, 0.87, 0.92, _printed(report.by_office), report.by_office.rows, wrap=12)
-    pages.figures.append(fig)
+def _offices_pages(pages: _Pages, report: Report) -> None:
+    rows = report.by_office.rows
+    for start in range(0, len(rows), ROWS_PER_PAGE):
+        fig = Figure(figsize=A4_LANDSCAPE)
+        fig.text(0.04, 0.955, "Ожидание и обслуживание: офисы", fontsize=15, weight="bold", va="top")
+        fig.text(0.04, 0.912, f"{report.first:%d.%m.%Y} — {report.last:%d.%m.%Y}, местное время каждого офиса",
+                 fontsize=9, color="#444", va="top")
+        _draw_table(fig, 0.04, 0.87, 0.92, _printed(report.by_office), rows[start:start + ROWS_PER_PAGE], wrap=12)
+        pages.figures.append(fig)
 
 
 def render_pages(report: Report) -> list[Figure]:
     """Every page of the printout, as matplotlib figures (call under :data:`STYLE`)."""
     pages = _Pages(report)
     if len(report.offices) > 1:
-        _offices_page(pages, report)
+        _offices_pages(pages, report)
     for office in report.offices:
         _summary_page(pages, office)
         if office.tables["hours"].rows:
             _hours_page(pages, office)
         if office.tables["services"].rows:
             _services_page(pages, office)
-        if office.tables["days"].rows:
+        if len(office.tables["days"].rows) > 1:        # one day: the summary says it all
             _days_pages(pages, office)
         _operators_pages(pages, office)
     return pages.finish()
