@@ -66,10 +66,14 @@ def test_the_server_answers_while_a_job_to_a_dead_printer_hangs(
             finally:
                 hanging.set()
                 await asyncio.wait_for(pings, 5)
-            emulator.printer.set_state("ok")  # the next job in the lane prints
-            printed = await kiosk.job_done(second["print_job"], 5)
+            emulator.printer.set_state("ok")
+            # the job queued behind the hang had one try (fail fast): it printed only if the printer
+            # was back in time; either way the lane recovers and the next ticket prints
+            second_done = await kiosk.job_done(second["print_job"], 8)
+            third = await kiosk.ok("ticket.issue", service="passport")
+            printed = await kiosk.job_done(third["print_job"], 8)
             return dict(rtts=rtts, issue_s=issue_s, second_s=second_s, status=status, status_s=status_s,
-                        staff_s=staff_s, failed=failed, printed=printed, hang_s=hang_s)
+                        staff_s=staff_s, failed=failed, printed=printed, hang_s=hang_s, second_done=second_done)
 
     r = run(scenario())
     rtts = r["rtts"]
@@ -88,6 +92,7 @@ def test_the_server_answers_while_a_job_to_a_dead_printer_hangs(
     assert r["issue_s"] < P99_BOUND and r["second_s"] < P99_BOUND, "ticket.issue waited for the printer"
     assert r["status_s"] < P99_BOUND and r["status"] in ("ok", "unknown")  # what it last learned
     assert r["staff_s"] < 2 * P99_BOUND
+    assert r["second_done"]["state"] in ("printed", "failed")
     assert r["printed"]["state"] == "printed"
     assert emulator.printer.tickets[-1].find(r["printed"]["label"]) is not None
 
