@@ -80,9 +80,6 @@ class OfficeState:
     issued_total: int = 0                  # tickets ever issued by the office: the next issue order
     last_seq: int = 0
 
-    def window_of(self, number: int) -> WindowState:
-        return self.windows[number]
-
     def prune(self, before: date) -> None:
         """Forget final tickets of days before ``before``: the store keeps them, memory need not."""
         for ticket_id in [t.id for t in self.tickets.values() if t.is_terminal and t.local_day < before]:

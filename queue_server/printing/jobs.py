@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from queue_protocol.enums import PrintJobState
@@ -78,7 +78,3 @@ def unfinished(store: Store, now: datetime, fresh: timedelta) -> tuple[list[Job]
             .order_by(PrintJobRow.created_at))]
     return [j for j in jobs if now - j.created_at <= fresh], [j for j in jobs if now - j.created_at > fresh]
 
-
-def count_by_state(store: Store) -> dict[str, int]:
-    with store.engines.read.connect() as conn:
-        return dict(conn.execute(select(PrintJobRow.state, func.count()).group_by(PrintJobRow.state)).all())

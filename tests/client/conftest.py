@@ -22,9 +22,6 @@ from support.demo_server import DemoServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 15.0
 
 
 class ServerProcess(DemoServer):

@@ -33,9 +33,6 @@ from websockets.asyncio.client import connect
 
 from printers import EmulatedPrinter
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 15.0
 REPLY_TIMEOUT_S = 10.0
 
 

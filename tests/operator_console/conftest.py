@@ -27,8 +27,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from websockets.sync.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_S = 30.0
 WAIT_S = 10.0
 
 
