@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -32,6 +34,7 @@ from .principal import Principal
 if TYPE_CHECKING:
     from .server import SpecialVerb, TalonServer
 
+Work = Callable[[Office, m.ClientMessage], Awaitable[Any]]     # office, request -> a result View, or an Outcome
 REPLY_ROOM = 4096               # the reply's JSON around the base64 text
 TODAY_AT_ONCE = 2               # stats.today computations running together, at most
 SOURCE = "конфигурация сервера"  # where a report's names and norms come from (printed in it)
@@ -46,33 +49,32 @@ class StatsVerbs:
         self._today_slots = asyncio.Semaphore(TODAY_AT_ONCE)
 
     def handlers(self) -> dict[str, SpecialVerb]:
-        return {"stats.today": self.today, "stats.report": self.report}
+        return {"stats.today": partial(self._answer, self._today), "stats.report": partial(self._answer, self._report)}
 
-    def _office(self, p: Principal, message: m.ClientMessage) -> Office:
-        return self.server.site.office(office_of(p, message)).office
-
-    async def today(self, p: Principal, message: m.ClientMessage) -> Outcome:
-        assert isinstance(message, m.StatsToday)
+    async def _answer(self, work: Work, p: Principal, message: m.ClientMessage) -> Outcome:
+        """The office the request names (or the principal's), then ``work``: a result or an error reply."""
         try:
-            office = self._office(p, message)
+            office = self.server.site.office(office_of(p, message)).office
         except RequestRefused as refused:
             return Outcome(error(message.id, refused.code, str(refused)))
+        result = await work(office, message)
+        if isinstance(result, Outcome):
+            return result
+        return Outcome(msgspec.to_builtins(Reply(re=message.id, result=result)))
+
+    async def _today(self, office: Office, message: m.ClientMessage) -> StatsTodayResult:
         async with self._today_slots:
             started = time.perf_counter()
             figures = await asyncio.to_thread(self._read_today, office, datetime.now(UTC))
             elapsed_ms = (time.perf_counter() - started) * 1000
-        return Outcome(msgspec.to_builtins(Reply(re=message.id, result=today_view(figures, office, elapsed_ms))))
+        return today_view(figures, office, elapsed_ms)
 
     def _read_today(self, office: Office, now: datetime) -> TodayFigures:
         with self.server.store.engines.read.connect() as conn:
             return today_figures(conn, office, now)
 
-    async def report(self, p: Principal, message: m.ClientMessage) -> Outcome:
+    async def _report(self, office: Office, message: m.ClientMessage) -> ReportFileResult | Outcome:
         assert isinstance(message, m.StatsReport)
-        try:
-            office = self._office(p, message)
-        except RequestRefused as refused:
-            return Outcome(error(message.id, refused.code, str(refused)))
         async with self._report_lock:
             data = await asyncio.to_thread(self._make_report, office, message, datetime.now(UTC))
         encoded = base64.b64encode(data).decode("ascii")
@@ -80,11 +82,10 @@ class StatsVerbs:
             return Outcome(error(message.id, ErrorCode.REPORT_TOO_LARGE,
                                  f"the {message.format} file has {len(data)} bytes, more than a reply can carry: "
                                  "choose a shorter period or another format"))
-        result = ReportFileResult(
+        return ReportFileResult(
             office=office.id, first=message.first.isoformat(), last=message.last.isoformat(), format=message.format,
             file_name=f"talon-{office.id}-{message.first:%Y%m%d}-{message.last:%Y%m%d}.{message.format}",
             content_type=content_type(message.format), size=len(data), data=encoded)
-        return Outcome(msgspec.to_builtins(Reply(re=message.id, result=result)))
 
     def _make_report(self, office: Office, message: m.StatsReport, now: datetime) -> bytes:
         from queue_server.stats.build import report_of
@@ -119,9 +120,9 @@ def today_view(figures: TodayFigures, office: Office, computed_ms: float) -> Sta
     rows = []
     for service_id, group in figures.services:
         service = services.get(service_id)
-        names = {"name_ru": service.name_ru, "name_en": service.name_en,
-                 "norm_walk_in_min": service.norm_walk_in_min,
-                 "norm_appointment_min": service.norm_appointment_min} if service is not None else {}
+        names: dict[str, Any] = {"name_ru": service.name_ru, "name_en": service.name_en,
+                                 "norm_walk_in_min": service.norm_walk_in_min,
+                                 "norm_appointment_min": service.norm_appointment_min} if service is not None else {}
         rows.append(ServiceStats(service=service_id, **names, **figures_view(group)))
     return StatsTodayResult(
         office=figures.office_id, local_day=figures.day.isoformat(), as_of=format_utc(figures.as_of),
