@@ -18,7 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from queue_protocol.views import ServiceView, StatsFigures
 from queue_protocol.wire_time import parse_utc
@@ -33,6 +43,7 @@ from .style import set_prop
 from .tables import Column, Ctx, RowsModel, name_of
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ALERT_ITEMS = 4         # queues named in one line of the alert strip
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,8 @@ def dashboard_columns() -> list[Column[DashRow]]:
         Column("dash.col.wait_max", _figure("wait_max_s", "dur"), align=RIGHT, bold=bold),
         Column("dash.col.within", _figure("within_norm_pct", "pct"), align=RIGHT, bold=bold),
         Column("dash.col.longest", lambda r, c: duration(r.load.longest_s), align=RIGHT, bold=bold, level=_level),
-        Column("dash.col.state", lambda r, c: tr(f"dash.state.{r.load.level.value}"), bold=bold, level=_level),
+        Column("dash.col.state", lambda r, c: tr(f"dash.state.{r.load.level.value}"), bold=bold, level=_level,
+               tooltip=lambda r, c: tr(f"dash.state_hint.{r.load.level.value}")),
     ]
 
 
@@ -109,6 +121,8 @@ def alert_text(loads: list[ServiceLoad], services: dict[str, ServiceView]) -> tu
     lines = []
     for level, key in ((WaitLevel.BREACH, "dash.breach"), (WaitLevel.WARNING, "dash.warning")):
         items = [item(a) for a in alerts if a.level is level]
+        if len(items) > ALERT_ITEMS:      # the worst first; the table shows every queue
+            items[ALERT_ITEMS:] = [tr("dash.more", count=len(items) - ALERT_ITEMS)]
         if items:
             lines.append(tr(key, items="; ".join(items)))
     return "\n".join(lines), alerts[0].level
@@ -146,6 +160,7 @@ class DashboardView(QWidget):
         for n, (key, _kind) in enumerate(TILES):
             frame = QFrame()
             frame.setObjectName("tile")
+            frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             inner = QVBoxLayout(frame)
             inner.setContentsMargins(10, 6, 10, 8)
             value = label("", "tileValue")
@@ -165,6 +180,7 @@ class DashboardView(QWidget):
         self.note = label(tr("dash.note"), "dashNote")
         self.note.setWordWrap(True)
         box.addWidget(self.note)
+        box.addStretch(1)
 
     def render(self) -> None:
         model, view = self.model, self.model.view
@@ -189,6 +205,8 @@ class DashboardView(QWidget):
                                                                          key=list(WaitLevel).index, default=WaitLevel.OK))
         rows.append(DashRow("", tr("dash.total"), "", result.total if result is not None else None, office_load, True))
         self.rows.set_rows(rows, ctx)
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setMaximumHeight(header + 26 * len(rows) + 4)   # no empty table below the rows
         self._tiles(result.total if result is not None else None, office_load)
         self._header(ctx)
 
