@@ -19,6 +19,8 @@ Theory of operation
   double press can never act on a stale screen.
 * ``changed`` fires whenever the mirror or the window changes; ``ticked`` once a second for
   the timers and the wait colours.
+* For managers, ``today`` (:class:`~operator_console.today_feed.TodayFeed`) keeps the
+  server's ``stats.today`` figures fresh; ``download_report()`` asks for a report file.
 """
 
 from __future__ import annotations
@@ -429,5 +431,5 @@ class ConsoleModel(QObject):
                 then(msgspec.convert(outcome.result, ReportFileResult))
 
         self.message.emit(tr("report.making"), False)
-        return self.send("stats.report", {"from": first.isoformat(), "to": last.isoformat(), "format": fmt}, done,
-                         timeout=REPORT_TIMEOUT_S)
+        fields = {"from": first.isoformat(), "to": last.isoformat(), "format": fmt, "office": self.office_id or None}
+        return self.send("stats.report", fields, done, timeout=REPORT_TIMEOUT_S)

@@ -204,7 +204,7 @@ def take(url: str, user: str, password: str, window: int, out: Path) -> list[Pat
         pump(0.1)
         main.tabs.setCurrentWidget(main.dashboard)
         model.today.refresh()
-        wait(lambda: model.today.result is not None and not model.today._in_flight, "today's figures")
+        wait(lambda: model.today.result is not None and not model.today.pending, "today's figures")
         shooter.shot("dashboard")
         main.dashboard.report_button.click()
         dialog = _dialog(main)

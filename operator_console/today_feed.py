@@ -46,6 +46,11 @@ class TodayFeed(QObject):
         self._soon.setInterval(AFTER_EVENT_S * 1000)
         self._soon.timeout.connect(self.refresh)
 
+    @property
+    def pending(self) -> bool:
+        """A request is out and not answered yet."""
+        return self._in_flight
+
     def start(self) -> None:
         self._every.start()
         self.refresh()
@@ -66,7 +71,7 @@ class TodayFeed(QObject):
             return
         if not self.model.online or not self.model.is_manager:
             return
-        if self.model.send("stats.today", {}, self._answered) is not None:
+        if self.model.send("stats.today", {"office": self.model.office_id or None}, self._answered) is not None:
             self._in_flight = True
 
     def _answered(self, outcome: Outcome) -> None:
