@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -84,7 +83,7 @@ def _level(row: DashRow, ctx: Ctx) -> WaitLevel | None:
 def dashboard_columns() -> list[Column[DashRow]]:
     bold: Callable[[DashRow, Ctx], bool] = lambda r, c: r.total  # noqa: E731
     return [
-        Column("dash.col.service", lambda r, c: r.name, bold=bold),
+        Column("dash.col.service", lambda r, c: r.name, bold=bold, tooltip=lambda r, c: r.name),
         Column("dash.col.norm", lambda r, c: r.norm, align=RIGHT),
         Column("dash.col.issued", _figure("issued"), align=RIGHT, bold=bold),
         Column("dash.col.waiting", lambda r, c: str(r.load.waiting), align=RIGHT, bold=bold, level=_level),
@@ -160,7 +159,6 @@ class DashboardView(QWidget):
         for n, (key, _kind) in enumerate(TILES):
             frame = QFrame()
             frame.setObjectName("tile")
-            frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             inner = QVBoxLayout(frame)
             inner.setContentsMargins(10, 6, 10, 8)
             value = label("", "tileValue")
@@ -176,7 +174,7 @@ class DashboardView(QWidget):
         self.rows: RowsModel[DashRow] = RowsModel(dashboard_columns(), key=lambda r: r.key, parent=self)
         self.table = table(self.rows, "dashTable", stretch=0)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        box.addWidget(self.table, 1)
+        box.addWidget(self.table, 100)     # the table takes the room, up to its rows; the stretch below the rest
         self.note = label(tr("dash.note"), "dashNote")
         self.note.setWordWrap(True)
         box.addWidget(self.note)
@@ -205,8 +203,9 @@ class DashboardView(QWidget):
                                                                          key=list(WaitLevel).index, default=WaitLevel.OK))
         rows.append(DashRow("", tr("dash.total"), "", result.total if result is not None else None, office_load, True))
         self.rows.set_rows(rows, ctx)
-        header = self.table.horizontalHeader().sizeHint().height()
-        self.table.setMaximumHeight(header + 26 * len(rows) + 4)   # no empty table below the rows
+        header = self.table.horizontalHeader()
+        height = max(header.height(), header.sizeHint().height()) + self.table.verticalHeader().length()
+        self.table.setMaximumHeight(height + 2 * self.table.frameWidth() + 2)   # no empty table below the rows
         self._tiles(result.total if result is not None else None, office_load)
         self._header(ctx)
 

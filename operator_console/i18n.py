@@ -182,7 +182,7 @@ RU: Final[dict[str, str]] = {
     "dash.failed": "Показатели не получены: {reason}",
     "dash.report": "Отчёт…",
     "dash.all_ok": "✓ Все очереди в пределах норматива ожидания",
-    "dash.breach": "⛔ Норматив превышен: {items}",
+    "dash.breach": "✖ Норматив превышен: {items}",
     "dash.warning": "⚠ Ожидание больше 2/3 норматива: {items}",
     "dash.alert_item": "{service}: {waited} из {norm} мин",
     "dash.more": "и ещё {count}",
@@ -211,7 +211,7 @@ RU: Final[dict[str, str]] = {
     "dash.col.state": "Очередь\nсейчас",
     "dash.state.ok": "в норме",
     "dash.state.warning": "⚠ 2/3 нормы",
-    "dash.state.breach": "⛔ сверх нормы",
+    "dash.state.breach": "✖ сверх нормы",
     "dash.state_hint.ok": "Все ждут меньше 2/3 норматива",
     "dash.state_hint.warning": "Кто-то ждёт больше 2/3 норматива: скоро нарушение",
     "dash.state_hint.breach": "Кто-то ждёт дольше норматива",
@@ -220,7 +220,7 @@ RU: Final[dict[str, str]] = {
     "dash.note": "Ожидание — от выдачи талона до первого вызова. «В нормативе» — доля талонов, вызванных не позже "
                  "норматива услуги (не вызванные, но прождавшие дольше норматива, — нарушения). «Ждут» и «ждёт "
                  "дольше всех» — по живой очереди; остальное считает сервер по журналу событий, как в отчёте.",
-    "mgr.queue_alert": "⛔ сверх нормы: {breach}",
+    "mgr.queue_alert": "✖ сверх нормы: {breach}",
     "mgr.queue_warning": "⚠ больше 2/3 нормы: {warning}",
     "report.title": "Отчёт по ожиданию",
     "report.prompt": "Отчёт за дни офиса по местному времени, обе даты включительно: по услугам, операторам, "
@@ -460,7 +460,7 @@ EN: Final[dict[str, str]] = {
     "dash.failed": "No figures: {reason}",
     "dash.report": "Report…",
     "dash.all_ok": "✓ Every queue is within its wait norm",
-    "dash.breach": "⛔ Norm exceeded: {items}",
+    "dash.breach": "✖ Norm exceeded: {items}",
     "dash.warning": "⚠ Waiting over 2/3 of the norm: {items}",
     "dash.alert_item": "{service}: {waited} of {norm} min",
     "dash.more": "and {count} more",
@@ -489,7 +489,7 @@ EN: Final[dict[str, str]] = {
     "dash.col.state": "Queue\nnow",
     "dash.state.ok": "within the norm",
     "dash.state.warning": "⚠ 2/3 of the norm",
-    "dash.state.breach": "⛔ over the norm",
+    "dash.state.breach": "✖ over the norm",
     "dash.state_hint.ok": "Everyone has waited less than 2/3 of the norm",
     "dash.state_hint.warning": "Somebody has waited over 2/3 of the norm: a breach is near",
     "dash.state_hint.breach": "Somebody has waited longer than the norm",
@@ -499,7 +499,7 @@ EN: Final[dict[str, str]] = {
                  "within their service's norm (tickets never called that waited longer count as breaches). "
                  "“Waiting” and “longest wait now” come from the live queue; the rest is computed by the server "
                  "from the event log, as in the report.",
-    "mgr.queue_alert": "⛔ over the norm: {breach}",
+    "mgr.queue_alert": "✖ over the norm: {breach}",
     "mgr.queue_warning": "⚠ over 2/3 of the norm: {warning}",
     "report.title": "Wait report",
     "report.prompt": "A report over the office's local days, both dates included: by service, operator, hour "

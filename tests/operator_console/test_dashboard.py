@@ -123,16 +123,16 @@ def test_the_norm_alerts_warn_at_two_thirds_and_alarm_past_the_norm(qtbot, conso
     assert level == "ok" and state == "в норме" and "И Бизнес" not in text
     level, text, state = at(NORM_S * 2 / 3 + 5)
     assert level == "warning" and state == "⚠ 2/3 нормы"
-    assert text.startswith("⚠ Ожидание больше 2/3 норматива: ") and "⛔" not in text
+    assert text.startswith("⚠ Ожидание больше 2/3 норматива: ") and "✖" not in text
     assert "И Бизнес: ИП и юрлица: 10:05 из 15 мин" in text
     assert dashboard.alerts.property("level") in ("warning", "breach")
     assert "⚠ больше 2/3 нормы: " in manager.queue_alert.text() and "И" in manager.queue_alert.text()
     level, text, state = at(NORM_S + 5)
-    assert level == "breach" and state == "⛔ сверх нормы"
-    assert "⛔ Норматив превышен: " in text and "И Бизнес: ИП и юрлица: 15:05 из 15 мин" in text
+    assert level == "breach" and state == "✖ сверх нормы"
+    assert "✖ Норматив превышен: " in text and "И Бизнес: ИП и юрлица: 15:05 из 15 мин" in text
     assert dashboard.alerts.property("level") == "breach"
     assert dashboard.tiles["longest"][0].property("level") == "breach"
-    assert manager.queue_alert.text().startswith("⛔ сверх нормы: ") and manager.queue_alert.isVisibleTo(manager)
+    assert manager.queue_alert.text().startswith("✖ сверх нормы: ") and manager.queue_alert.isVisibleTo(manager)
     model._clock_offset = timedelta(0)
 
 
