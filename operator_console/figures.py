@@ -84,10 +84,14 @@ def window_queue(tickets: Iterable[TicketView], window: WindowView | None, opera
 
 @dataclass
 class ServiceLoad:
+    """A service's queue now: how many wait, the longest wait, and the wait nearest its norm."""
+
     service: str
     waiting: int = 0
     longest_s: float | None = None
     level: WaitLevel = WaitLevel.OK
+    worst_s: float = 0.0           # the wait that is the largest share of its norm ...
+    worst_norm_s: float = 0.0      # ... and that norm (walk-in or appointment)
 
 
 def service_loads(tickets: Iterable[TicketView], services: dict[str, ServiceView], now: datetime,
@@ -103,10 +107,17 @@ def service_loads(tickets: Iterable[TicketView], services: dict[str, ServiceView
         waited = seconds_since(ticket.issued_at, now) or 0.0
         if load.longest_s is None or waited > load.longest_s:
             load.longest_s = waited
-        level = wait_level(waited, norm_seconds(services.get(ticket.service), ticket.channel))
-        if list(WaitLevel).index(level) > list(WaitLevel).index(load.level):
-            load.level = level
+        norm = norm_seconds(services.get(ticket.service), ticket.channel)
+        if not load.worst_norm_s or waited / norm > load.worst_s / load.worst_norm_s:
+            load.worst_s, load.worst_norm_s = waited, norm
+            load.level = wait_level(waited, norm)
     return loads
+
+
+def queue_alerts(loads: Iterable[ServiceLoad]) -> list[ServiceLoad]:
+    """The queues whose wait passed two thirds of its norm: past the norm first, nearest to it first."""
+    found = [load for load in loads if load.level is not WaitLevel.OK]
+    return sorted(found, key=lambda x: (x.level is not WaitLevel.BREACH, -x.worst_s / x.worst_norm_s, x.service))
 
 
 @dataclass

@@ -8,22 +8,37 @@ call a ticket, break, close, open) open a dialog first; everything ends in a mod
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from queue_protocol.client import ConnectionState
 from queue_protocol.enums import TicketState
+from queue_protocol.views import ReportFileResult
 
 from . import dialogs as d
+from .dashboard_view import DashboardView
 from .figures import window_queue
 from .i18n import tr
 from .login_view import LoginView
 from .manager_view import ManagerView
 from .model import ConsoleModel
 from .operator_view import OperatorView, context, label
+from .report_dialog import ReportDialog
 from .rules import SHORTCUTS, Action
 from .style import STYLE, set_prop
 from .tables import local_time
@@ -39,6 +54,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.model = model
         self.dialog: d.FormDialog | None = None
+        self.save_dialog: QFileDialog | None = None
         self.setWindowTitle(tr("app.title"))
         self.setStyleSheet(STYLE)
         self.resize(1600, 900)
@@ -73,8 +89,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.operator = OperatorView(model, self.actions)
         self.manager = ManagerView(model)
+        self.dashboard = DashboardView(model)
         self.tabs.addTab(self.operator, tr("tab.my_window"))
         self.tabs.addTab(self.manager, tr("tab.hall"))
+        self.tabs.addTab(self.dashboard, tr("tab.dashboard"))
         box.addWidget(self.tabs, 1)
         self.status = label(" ", "status")
         self.statusBar().addWidget(self.status, 1)
@@ -82,7 +100,7 @@ class MainWindow(QMainWindow):
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.status.setText(" "))
-        for n in (1, 2):
+        for n in (1, 2, 3):
             tab = QAction(self)
             tab.setShortcut(QKeySequence(f"Ctrl+{n}"))
             tab.triggered.connect(lambda _=False, i=n - 1: self.tabs.setCurrentIndex(i))
@@ -95,6 +113,8 @@ class MainWindow(QMainWindow):
         self.manager.issue.connect(self.issue_ticket)
         self.manager.set_text.connect(model.set_board_text)
         self.manager.refresh_printers.connect(model.refresh_printers)
+        self.dashboard.report.connect(self.ask_report)
+        model.today.changed.connect(self.dashboard.render)
         model.changed.connect(self.render)
         model.ticked.connect(self.tick)
         model.logged_in.connect(self._logged_in)
@@ -133,6 +153,7 @@ class MainWindow(QMainWindow):
 
     def _logged_in(self) -> None:
         self.tabs.setTabVisible(1, self.model.is_manager)
+        self.tabs.setTabVisible(2, self.model.is_manager)
         self.stack.setCurrentWidget(self.work)
         self.login.set_busy(False)
         self.login.password.clear()
@@ -183,6 +204,7 @@ class MainWindow(QMainWindow):
         self.operator.render()
         if self.model.is_manager:
             self.manager.render()
+            self.dashboard.render()
 
     def show_message(self, text: str, error: bool) -> None:
         """The outcome line under the screen; it clears itself after a while."""
@@ -270,6 +292,40 @@ class MainWindow(QMainWindow):
             return
         self.ask(d.IssueDialog(list(view.services), list(view.priorities), self),
                  lambda v: self.model.issue(v["service"], v["priority"], v["channel"]))
+
+    def ask_report(self) -> None:
+        """The report dialog, then the file from the server, then where to save it."""
+        view = self.model.view
+        if self.dialog is not None or view is None:
+            return
+        today = date.fromisoformat(view.office.local_day)
+        self.ask(ReportDialog(today, self),
+                 lambda v: self.model.download_report(v["first"], v["last"], v["format"], self.save_report))
+
+    def save_report(self, file: ReportFileResult) -> None:
+        data = base64.b64decode(file.data)
+        dialog = QFileDialog(self, tr("report.save_title"), str(Path.home() / file.file_name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setNameFilter(f"*.{file.format}")
+        dialog.setDefaultSuffix(file.format)
+        self.save_dialog = dialog
+
+        def chosen(path: str) -> None:
+            try:
+                Path(path).write_bytes(data)
+            except OSError as problem:
+                self.show_message(tr("report.save_failed", reason=problem.strerror or problem), True)
+            else:
+                self.show_message(tr("report.saved", path=path), False)
+
+        def done(_code: int) -> None:
+            self.save_dialog = None
+            dialog.deleteLater()
+
+        dialog.fileSelected.connect(chosen)
+        dialog.finished.connect(done)
+        dialog.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.model.logout()

@@ -28,10 +28,11 @@ from queue_protocol.enums import PrinterStatus, TicketState, WindowStatus
 from queue_protocol.messages import MAX_TEXT_LEN
 from queue_protocol.views import PrinterView, ServiceView, TicketView, WindowView
 
-from .figures import ServiceLoad, service_loads
+from .figures import ServiceLoad, WaitLevel, queue_alerts, service_loads
 from .i18n import tr
 from .model import ConsoleModel
 from .operator_view import context, label
+from .style import set_prop
 from .tables import (
     KEY_ROLE,
     Column,
@@ -129,6 +130,9 @@ class ManagerView(QWidget):
         self.services_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.services_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         box.addWidget(self.services_view)
+        self.queue_alert = label("", "queueAlert")     # the norm alerts in words, not colour alone
+        self.queue_alert.setWordWrap(True)
+        box.addWidget(self.queue_alert)
         grid.addWidget(frame, 1, 1)
 
         self.tickets: RowsModel[TicketView] = RowsModel(day_tickets_columns(), key=lambda t: t.id, parent=self)
@@ -275,12 +279,26 @@ class ManagerView(QWidget):
             self.select_ticket(ticket_key.id)
         if not self.text.hasFocus() and not self.text.isModified():
             self.text.setText(view.office.running_text)
+        self.render_queue_alert(list(loads.values()), ctx)
         waiting = sum(load.waiting for load in loads.values())
         count = {status: sum(1 for w in windows if w.status is status) for status in WindowStatus}
         self.summary.setText(tr("mgr.summary", waiting=waiting, open=count[WindowStatus.OPEN] + count[WindowStatus.BREAK],
                                 total=len(windows), brk=count[WindowStatus.BREAK]))
         self.render_printers()
         self._sync_buttons()
+
+    def render_queue_alert(self, loads: list[ServiceLoad], ctx: Ctx) -> None:
+        alerts = queue_alerts(loads)
+
+        def prefixes(level: WaitLevel) -> str:
+            return ", ".join(ctx.services[a.service].prefix or a.service for a in alerts if a.level is level)
+
+        lines = [tr(key, **{name: prefixes(level)}) for level, key, name in (
+            (WaitLevel.BREACH, "mgr.queue_alert", "breach"), (WaitLevel.WARNING, "mgr.queue_warning", "warning"))
+            if any(a.level is level for a in alerts)]
+        self.queue_alert.setText(" · ".join(lines))
+        self.queue_alert.setVisible(bool(lines))
+        set_prop(self.queue_alert, "level", alerts[0].level.value if alerts else "ok")
 
     def render_printers(self) -> None:
         printers = sorted(self.model.printers.values(), key=lambda p: p.printer)

@@ -19,6 +19,8 @@ Theory of operation
   double press can never act on a stale screen.
 * ``changed`` fires whenever the mirror or the window changes; ``ticked`` once a second for
   the timers and the wait colours.
+* For managers, ``today`` (:class:`~operator_console.today_feed.TodayFeed`) keeps the
+  server's ``stats.today`` figures fresh; ``download_report()`` asks for a report file.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,16 +40,26 @@ from queue_protocol.client import ClientClosed, ConnectionState, PasswordLogin, 
 from queue_protocol.enums import Role, TicketState, WindowStatus
 from queue_protocol.qt_bridge import QtQueueClient
 from queue_protocol.replies import EventMessage, PrinterNotice, PrintNotice
-from queue_protocol.views import OfficeView, PrinterStatusResult, PrinterView, ServiceView, TicketView, WindowView
+from queue_protocol.views import (
+    OfficeView,
+    PrinterStatusResult,
+    PrinterView,
+    ReportFileResult,
+    ServiceView,
+    TicketView,
+    WindowView,
+)
 from queue_protocol.wire_time import parse_utc
 
 from .figures import MyDay
 from .i18n import error_text, tr
 from .rules import TICKET_ACTIONS, Action, legal_actions
+from .today_feed import TodayFeed
 
 MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 CLIENT_NAME = "talon-console 0.1.0"
 SEQ_WAIT_S = 5.0   # a reply's events that never arrive (a lost connection) stop blocking after this
+REPORT_TIMEOUT_S = 180.0   # stats.report: a year's PDF of a big office takes a while
 BridgeFactory = Callable[[str, str, str], QtQueueClient]
 
 
@@ -102,6 +114,7 @@ class ConsoleModel(QObject):
         self._await_until = 0.0
         self._indexed: OfficeView | None = None
         self._by_id: tuple[dict[str, TicketView], dict[str, ServiceView]] = ({}, {})
+        self.today = TodayFeed(self)          # stats.today for the manager's dashboard
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.ticked)
@@ -223,6 +236,7 @@ class ConsoleModel(QObject):
         self._requests.clear()
         self._operator_tags.clear()
         self.printers.clear()
+        self.today.stop()
         self.call_specific_forbidden = False
         self.state = ConnectionState.OFFLINE
 
@@ -232,6 +246,8 @@ class ConsoleModel(QObject):
         detail = self.bridge.detail
         if self.state is ConnectionState.ONLINE and not self._signed_in:
             self._accept_hello()
+        elif self.state is ConnectionState.ONLINE and self.is_manager:
+            self.today.refresh()   # back online: the figures may have moved meanwhile
         elif self.state is ConnectionState.OFFLINE and not self._signed_in:
             # a first sign-in that fails: say why and let the person fix the address or wait
             text = tr("err.rate_limited") if "rate_limited" in detail else tr("login.unreachable", detail=detail)
@@ -262,6 +278,7 @@ class ConsoleModel(QObject):
             self.act(Action.OPEN, window=self.requested_window)
         if self.is_manager:
             self.refresh_printers()
+            self.today.start()
         self.logged_in.emit()
 
     # -- the office feed -------------------------------------------------------------------------
@@ -289,6 +306,8 @@ class ConsoleModel(QObject):
         self.seq = message.seq
         if self.my_day is not None:
             self.my_day.feed(message.event)
+        if self.is_manager:
+            self.today.event_seen()
         self.changed.emit()
 
     def _on_notice(self, office: str, notice: object) -> None:
@@ -306,7 +325,7 @@ class ConsoleModel(QObject):
     # -- requests --------------------------------------------------------------------------------
 
     def send(self, verb: str, fields: dict[str, Any], then: Callable[[Outcome], None] | None = None, *,
-             operator: bool = False) -> str | None:
+             operator: bool = False, timeout: float | None = None) -> str | None:
         """Send one request through the bridge; ``then(outcome)`` and ``finished`` follow."""
         if self.bridge is None:
             return None
@@ -314,7 +333,7 @@ class ConsoleModel(QObject):
         self._requests[tag] = (verb, then)
         if operator:
             self._operator_tags.add(tag)
-        self.bridge.send(verb, fields, tag)
+        self.bridge.send(verb, fields, tag, timeout=timeout)
         self.changed.emit()
         return tag
 
@@ -404,3 +423,13 @@ class ConsoleModel(QObject):
                 self.printers_changed.emit()
 
         return self.send("printer.status", {"printer": None}, done)
+
+    def download_report(self, first: date, last: date, fmt: str, then: Callable[[ReportFileResult], None]) -> str | None:
+        """Ask the server for the report of local days ``first``..``last``; ``then(file)`` once it came."""
+        def done(outcome: Outcome) -> None:
+            if outcome.ok:
+                then(msgspec.convert(outcome.result, ReportFileResult))
+
+        self.message.emit(tr("report.making"), False)
+        fields = {"from": first.isoformat(), "to": last.isoformat(), "format": fmt, "office": self.office_id or None}
+        return self.send("stats.report", fields, done, timeout=REPORT_TIMEOUT_S)

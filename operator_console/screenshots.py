@@ -3,7 +3,7 @@
 The office is made busy first (:mod:`operator_console.busy_office`), then the console signs
 in and walks a visit through its own model — the same intents a key press sends — saving a
 PNG at each screen: login, idle, calling, serving, the transfer / postpone / finish / call
-dialogs, break, and the manager's hall view with its dialogs.  Dialogs are drawn over the
+dialogs, break, the manager's hall view with its dialogs, today's figures and the report dialog.  Dialogs are drawn over the
 dimmed main window, as the operator sees them.  Every wait is bounded.
 """
 
@@ -200,6 +200,15 @@ def take(url: str, user: str, password: str, window: int, out: Path) -> list[Pat
         main.manager.issue_button.click()
         dialog = _dialog(main)
         shooter.shot("hall-issue-dialog", dialog)
+        dialog.reject()
+        pump(0.1)
+        main.tabs.setCurrentWidget(main.dashboard)
+        model.today.refresh()
+        wait(lambda: model.today.result is not None and not model.today.pending, "today's figures")
+        shooter.shot("dashboard")
+        main.dashboard.report_button.click()
+        dialog = _dialog(main)
+        shooter.shot("report-dialog", dialog)
         dialog.reject()
         pump(0.1)
         main.tabs.setCurrentWidget(main.operator)

@@ -97,6 +97,18 @@ QDialogButtonBox QPushButton { min-width: 110px; min-height: 34px; }
 QDialog QCheckBox { font-size: 16px; }
 #alert { color: #B3261E; font-size: 16px; font-weight: 700; }
 #mgrSummary { font-size: 16px; font-weight: 600; color: #10243E; }
+#dashTitle { font-size: 22px; font-weight: 700; color: #10243E; }
+#dashAsOf { font-size: 15px; color: #44505E; margin-right: 8px; }
+#dashNote { font-size: 14px; color: #44505E; }
+#queueAlert { font-size: 17px; font-weight: 700; padding: 8px 12px; border-radius: 8px; background: #D7F0D8;
+              color: #0B3D10; }
+#queueAlert[level="warning"] { background: #FFE08A; color: #3D2E00; }
+#queueAlert[level="breach"] { background: #F4A6A6; color: #4A0000; }
+#tile { background: #FFFFFF; border: 1px solid #C9D1DB; border-radius: 10px; }
+#tile[level="warning"] { background: #FFE08A; }
+#tile[level="breach"] { background: #F4A6A6; }
+#tileValue { font-size: 30px; font-weight: 700; color: #10243E; }
+#tileKey { font-size: 14px; color: #44505E; }
 #status { font-size: 15px; padding-left: 10px; }
 #status[error="true"] { color: #B3261E; font-weight: 600; }
 """

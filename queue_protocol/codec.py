@@ -71,6 +71,7 @@ class ErrorCode(enum.StrEnum):
     NO_PRINTER = "no_printer"                        # a kiosk without a printer, or an unknown printer id
     BAD_CONFIG = "bad_config"                        # config.reload: the file has problems, nothing changed
     SERVER_BUSY = "server_busy"                      # the store did not answer in time; retry, same id
+    REPORT_TOO_LARGE = "report_too_large"            # stats.report: the file would not fit in a reply
     INTERNAL_ERROR = "internal_error"                # our bug; logged on the server, no details sent
 
 

@@ -12,7 +12,8 @@ window and the operator of operator verbs come from the session (the window open
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from datetime import date
+from typing import Annotated, Final, Literal
 
 import msgspec
 from msgspec import Meta
@@ -231,11 +232,39 @@ class ConfigReload(ClientMessage, tag="config.reload", frozen=True, kw_only=True
     pass
 
 
+# -- statistics: managers read the event log's figures (docs/statistics.md) -------------------
+
+MAX_REPORT_DAYS: Final = 366    # stats.report: at most a year (a leap one) of local days
+ReportFormat = Literal["csv", "xlsx", "pdf"]
+
+
+class StatsToday(ClientMessage, tag="stats.today", frozen=True, kw_only=True):
+    """Today's figures of the office (its local day, up to now), by the report's definitions."""
+
+    office: Id | None = None
+
+
+class StatsReport(ClientMessage, tag="stats.report", frozen=True, kw_only=True):
+    """The report of local days ``from``..``to`` (both included) as a file in the reply."""
+
+    first: date = msgspec.field(name="from")
+    last: date = msgspec.field(name="to")
+    format: ReportFormat
+    office: Id | None = None
+
+    def __post_init__(self) -> None:
+        if self.last < self.first:
+            raise ValueError(f"the period ends ({self.last}) before it starts ({self.first})")
+        if (self.last - self.first).days + 1 > MAX_REPORT_DAYS:
+            raise ValueError(f"a report covers at most {MAX_REPORT_DAYS} days")
+
+
 CLIENT_MESSAGES: Final[tuple[type[ClientMessage], ...]] = (
     Hello, Ping, Resync, TicketIssue, TicketReprint, PrinterStatusQuery, CallNext, CallTicket,
     TicketRecall, TicketStart, TicketFinish, TicketNoShow, TicketPostpone, TicketTransfer,
     TicketCancel, WindowOpen, WindowBreak, WindowResume, WindowClose, TicketReactivate,
     TicketSetPriority, WindowSetServices, ServiceSetActive, BoardSetText, ConfigReload,
+    StatsToday, StatsReport,
 )
 """Every client message class; ``parse_client`` decodes their tagged union."""
 
@@ -281,12 +310,15 @@ ROLES_FOR_VERB: Final[dict[str, frozenset[Role]]] = {
     "service.set_active": _MANAGERS,
     "board.set_text": _MANAGERS,
     "config.reload": _ADMIN,
+    "stats.today": _MANAGERS,
+    "stats.report": _MANAGERS,
 }
 """Which roles may send each verb.  The server answers ``forbidden`` to anyone else."""
 
 VERBS: Final = frozenset(ROLES_FOR_VERB)
 
-READ_ONLY_VERBS: Final = frozenset({"hello", "ping", "resync", "printer.status"})
+READ_ONLY_VERBS: Final = frozenset({"hello", "ping", "resync", "printer.status",
+                                    "stats.today", "stats.report"})
 """Verbs that change nothing: re-executed on a retry instead of answered from the replay cache."""
 
 

@@ -156,17 +156,18 @@ class QtQueueClient(QObject):
         thread.join(timeout)
 
     def send(self, verb: str, fields: dict[str, Any] | None = None, tag: str = "",
-             request_id: str | None = None) -> str:
+             request_id: str | None = None, timeout: float | None = None) -> str:
         """Send a request; ``request_finished(tag, ok, result)`` tells the outcome.  Never blocks.
 
         ``tag`` defaults to the request id (returned), so a caller can match replies either way;
-        pass ``request_id`` to retry a request whose outcome is unknown.
+        pass ``request_id`` to retry a request whose outcome is unknown, ``timeout`` (seconds)
+        for a request slower than the client's default (``stats.report``).
         """
         if self._loop is None:
             raise RuntimeError("start() first")
         rid = request_id if request_id is not None else self._client.new_request_id()
         tag = tag or rid
-        request = self._client.request(verb, request_id=rid, **(fields or {}))
+        request = self._client.request(verb, request_id=rid, timeout=timeout, **(fields or {}))
         try:
             future = asyncio.run_coroutine_threadsafe(request, self._loop)
         except RuntimeError:   # the loop is gone: stopped

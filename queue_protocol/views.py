@@ -216,6 +216,58 @@ class PrinterStatusResult(View, frozen=True, kw_only=True):
     printers: list[PrinterView]
 
 
+# -- statistics (docs/statistics.md): the figures of the report, live; the report as a file --
+
+class StatsFigures(View, frozen=True, kw_only=True):
+    """Today's tickets of a group (the office, or one service) by the report's definitions.
+
+    Durations in seconds, shares in per cent; ``null`` where there is nothing to measure."""
+
+    issued: int = 0                     # tickets issued today (by the service issued for)
+    waiting: int = 0                    # waiting now (by the service they wait for now)
+    served: int = 0
+    no_shows: int = 0
+    cancelled: int = 0
+    called: int = 0
+    wait_mean_s: float | None = None    # issue (an appointment: the later of check-in and slot) -> first call
+    wait_median_s: float | None = None
+    wait_p90_s: float | None = None
+    wait_max_s: float | None = None
+    norm_counted: int = 0               # tickets that count for the norm
+    within_norm: int = 0                # ... of them called within it
+    within_norm_pct: float | None = None
+    longest_wait_s: float | None = None  # the longest wait so far of those waiting now
+
+
+class ServiceStats(StatsFigures, frozen=True, kw_only=True):
+    service: str
+    name_ru: str = ""
+    name_en: str = ""
+    norm_walk_in_min: int = 15
+    norm_appointment_min: int = 5
+
+
+class StatsTodayResult(View, frozen=True, kw_only=True):
+    office: str
+    local_day: str                      # the office's local day, YYYY-MM-DD
+    as_of: Timestamp                    # the figures are up to this instant
+    head_seq: int                       # the office's last event when the reading began
+    total: StatsFigures                 # the whole office
+    services: list[ServiceStats] = []
+    computed_ms: float = 0.0            # the server's time to read and compute (for the curious)
+
+
+class ReportFileResult(View, frozen=True, kw_only=True):
+    office: str
+    first: str = msgspec.field(name="from")     # local days, YYYY-MM-DD, both included
+    last: str = msgspec.field(name="to")
+    format: Literal["csv", "xlsx", "pdf"]
+    file_name: str                      # a suggestion for the save dialog, ASCII
+    content_type: str
+    size: int                           # bytes of the file (before base64)
+    data: str                           # the file, base64 (RFC 4648, with padding)
+
+
 _TICKET_VERBS = ("call.next", "call.ticket", "ticket.recall", "ticket.start", "ticket.finish", "ticket.no_show",
                  "ticket.postpone", "ticket.transfer", "ticket.cancel", "ticket.reactivate", "ticket.set_priority")
 _WINDOW_VERBS = ("window.open", "window.break", "window.resume", "window.close", "window.set_services")
@@ -232,6 +284,8 @@ RESULT_FOR_VERB: Final[dict[str, type[View]]] = {
     "service.set_active": ServiceResult,
     "board.set_text": TextResult,
     "config.reload": ReloadResult,
+    "stats.today": StatsTodayResult,
+    "stats.report": ReportFileResult,
 }
 """The shape of ``result`` in the reply to each verb."""
 

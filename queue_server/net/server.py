@@ -51,6 +51,7 @@ from .fanout import Fanout
 from .load import office_load
 from .office_views import CALL_TYPES, MAX_CALLS, call_view, office_view, wire_event
 from .principal import Principal
+from .stats_verbs import StatsVerbs
 
 log = logging.getLogger("talon.server")
 TICK_SECONDS = 5.0
@@ -80,6 +81,7 @@ class TalonServer:
         self.fanout = Fanout({o.id: store.head(o.id) for o in site.offices})
         self.special_verbs: dict[str, SpecialVerb] = {"printer.status": self._printer_status,
                                                       "config.reload": self._config_reload}
+        self.special_verbs.update(StatsVerbs(self).handlers())     # stats.today, stats.report
         self.connections: set[Connection] = set()
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []

@@ -2,6 +2,7 @@
 
     facts, catalogue = office_facts(conn, office, first, last, ...)   read + compute one office
     report = make_report(url, first, last, offices=..., config=..., now=...)
+    report = report_of(conn, first, last, offices=..., catalogues=..., now=...)   # an open connection
 """
 
 from __future__ import annotations
@@ -91,8 +92,15 @@ def make_report(url: str, first: date, last: date, *, offices: Sequence[str] | N
     Names and norms come from ``config`` (or ready ``catalogues``), else the demo office."""
     now = now or datetime.now(UTC)
     catalogues = catalogues or load_catalogues(config)
+    with reading(url) as conn:
+        return report_of(conn, first, last, offices=offices, catalogues=catalogues, now=now)
+
+
+def report_of(conn: Connection, first: date, last: date, *, offices: Sequence[str] | None,
+              catalogues: Catalogues, now: datetime) -> Report:
+    """:func:`make_report` on an open read connection (the server's ``stats.report``)."""
     reports = []
-    with reading(url) as conn, no_gc():
+    with no_gc():
         for office in chosen_offices(conn, offices):
             data = office_data(conn, office, first, last, now=now, catalogues=catalogues)
             reports.append(build_office_report(data.facts, data.catalogue))

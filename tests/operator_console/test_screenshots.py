@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ("login", "idle", "calling", "serving", "transfer-dialog", "postpone-dialog", "finish-dialog",
-           "call-ticket-dialog", "break", "hall", "hall-services-dialog", "hall-issue-dialog")
+           "call-ticket-dialog", "break", "hall", "hall-services-dialog", "hall-issue-dialog",
+           "dashboard", "report-dialog")
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -50,6 +50,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "service.set_active": {"service": "passport_foreign", "active": False, "office": "demo"},
     "board.set_text": {"text": "Я" * 500, "office": "demo"},
     "config.reload": {},
+    "stats.today": {"office": "demo"},
+    "stats.report": {"from": "2025-03-01", "to": "2026-03-01", "format": "xlsx", "office": "demo"},
 }
 
 
@@ -102,7 +104,8 @@ def test_roles_follow_the_hierarchy() -> None:
     assert m.verbs_for(Role.DISPLAY) == {"hello", "ping", "resync"}
     assert m.verbs_for(Role.KIOSK) == {"hello", "ping", "resync", "ticket.issue", "ticket.reprint", "printer.status"}
     assert manager - operator == {"ticket.reactivate", "ticket.set_priority", "window.set_services",
-                                  "service.set_active", "board.set_text", "ticket.reprint", "printer.status"}
+                                  "service.set_active", "board.set_text", "ticket.reprint", "printer.status",
+                                  "stats.today", "stats.report"}
     assert admin - manager == {"config.reload"}
     assert m.READ_ONLY_VERBS <= m.VERBS
 
@@ -154,7 +157,7 @@ def _inner(kind: mi.Type) -> mi.Type:
 def wrong_type(kind: mi.Type) -> Any:
     kind = _inner(kind)
     return {mi.StrType: 12345, mi.IntType: 1.5, mi.FloatType: "1.5", mi.BoolType: "yes",
-            mi.DictType: ["not", "an", "object"], mi.EnumType: 5}[type(kind)]
+            mi.DictType: ["not", "an", "object"], mi.EnumType: 5, mi.LiteralType: 5, mi.DateType: 20260301}[type(kind)]
 
 
 def out_of_bounds(kind: mi.Type) -> list[tuple[str, Any]]:
@@ -175,8 +178,10 @@ def out_of_bounds(kind: mi.Type) -> list[tuple[str, Any]]:
             found.append(("below", kind.ge - 1))
         if kind.gt is not None:
             found.append(("not above", kind.gt))
-    elif isinstance(kind, mi.EnumType):
+    elif isinstance(kind, mi.EnumType | mi.LiteralType):
         found.append(("no such value", "no_such_value"))
+    elif isinstance(kind, mi.DateType):
+        found.append(("no such day", "2026-02-30"))
     elif isinstance(kind, mi.DictType):
         key, value = _valid(kind.key_type), _valid(kind.value_type)
         if kind.max_length is not None:

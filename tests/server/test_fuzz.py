@@ -111,6 +111,9 @@ class Generator:
             "service.set_active": {"service": rng.choice(SERVICES), "active": rng.choice([True, True, False])},
             "board.set_text": {"text": self.text(80)},
             "config.reload": {},
+            "stats.today": {},
+            "stats.report": {"from": rng.choice(["2026-03-01", "2026-03-05", "2024-01-01"]), "to": "2026-03-02",
+                             "format": rng.choice(["csv", "csv", "docx"])},   # CSV: the fast one
         }[verb]
 
     def message(self) -> dict[str, Any]:

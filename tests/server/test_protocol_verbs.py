@@ -58,6 +58,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "service.set_active": {"service": "passport", "active": True},
     "board.set_text": {"text": ""},
     "config.reload": {},
+    "stats.today": {},
+    "stats.report": {"from": "2026-03-01", "to": "2026-03-01", "format": "csv"},
 }
 
 # A field of the verb with a value of the wrong JSON type (id, for verbs without fields).
@@ -87,6 +89,8 @@ WRONG_TYPE: dict[str, tuple[str, Any]] = {
     "service.set_active": ("active", "false"),
     "board.set_text": ("text", None),
     "config.reload": ("id", 17),
+    "stats.today": ("office", 5),
+    "stats.report": ("from", 20260301),
 }
 
 # A value out of the documented bounds ("Requests and replies", Bounds): bad_value.
@@ -108,6 +112,8 @@ OUT_OF_BOUNDS: dict[str, tuple[str, Any]] = {
     "window.break": ("reason", "x" * 201),
     "ticket.reactivate": ("office", "demo office"),
     "ticket.set_priority": ("priority", "льготник"),
+    "stats.today": ("office", "demo office"),
+    "stats.report": ("to", "2027-03-02"),     # 367 days
     "window.set_services": ("services", {"passport": 100.5}),
     "service.set_active": ("service", ".passport"),
     "board.set_text": ("text", "т" * 501),
