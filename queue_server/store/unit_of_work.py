@@ -1,15 +1,18 @@
-"""One command, one transaction (DESIGN.md §3), on one office.
+"""The open transaction of one office (DESIGN.md §3).
 
 Theory of operation
 -------------------
-``Store.office(office_id)`` opens a write transaction and locks the office's row
-(``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` takes the database's
-write lock).  Holding that lock, it makes sure the in-process engine for the office is exactly
-at the row's ``last_seq``: an engine left behind by another process catches up by applying the
-events it missed, a missing or doubtful one is rebuilt from the tables.  The caller runs
-commands through ``tx.handle``; on leaving the block the events get the next sequence numbers,
-and events, changed tickets, windows, counters and the office row are written and committed
-together.  Ticket rows are updated compare-and-set on their version, the office row on its
+``Store.office(office_id)`` (or ``Store.transaction(ids)`` for several: group commit)
+opens a write transaction and locks the office's row (``SELECT ... FOR UPDATE`` on
+PostgreSQL, offices in sorted order so two processes never deadlock; SQLite's
+``BEGIN IMMEDIATE`` takes the database's write lock).  Holding that lock, it makes sure the
+in-process engine for the office is exactly at the row's ``last_seq``: an engine left behind
+by another process catches up by applying the events it missed, a missing or doubtful one is
+rebuilt from the tables.  The caller runs commands through ``tx.handle``; ``flush`` (called on
+leaving the block, or earlier by a command that must read what the transaction wrote) gives
+the pending events the next sequence numbers and writes them with the changed tickets,
+windows, counters, the office row, the saved replies and the rows of ``on_persist``, all in
+the one transaction that the store then commits.  Ticket rows are updated compare-and-set on their version, the office row on its
 ``last_seq``; a mismatch (which the lock makes impossible unless someone bypasses it) aborts
 the transaction with :class:`ConcurrencyConflict`.  If anything fails after a command changed
 the engine, the cached engine is dropped, so memory never runs ahead of the database.
@@ -45,9 +48,20 @@ class OfficeTransaction:
         self.engine = engine
         self.office_id = office_id
         self.start_seq = start_seq
-        self.events: list[Event] = []
-        self.committed: list[Event] = []
+        self.events: list[Event] = []      # handled, not yet numbered and written
+        self.committed: list[Event] = []   # numbered and written (committed once the block ends)
         self.on_persist: list[Callable[[Connection], None]] = []  # rows that refer to this command's tickets
+        self._replies: dict[str, tuple[dict[str, Any], datetime]] = {}
+
+    @property
+    def position(self) -> int:
+        """How many events this transaction has handled: ``committed[a:b]`` after the block."""
+        return len(self.committed) + len(self.events)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the cached engine moved: a rollback must then drop it."""
+        return bool(self.committed or self.events)
 
     @property
     def state(self) -> Any:
@@ -59,19 +73,29 @@ class OfficeTransaction:
         return events
 
     def stored_reply(self, key: str) -> dict[str, Any] | None:
+        if key in self._replies:
+            return self._replies[key][0]
         row = self.conn.execute(select(ReplyRow.reply).where(ReplyRow.key == key)).scalar_one_or_none()
         return dict(row) if row is not None else None
 
     def save_reply(self, key: str, reply: dict[str, Any], now: datetime) -> None:
-        self.conn.execute(insert(ReplyRow).values(key=key, office_id=self.office_id, at=now, reply=reply))
+        """Kept with the command's events; written by ``flush`` (one statement for a batch's replies)."""
+        self._replies[key] = (reply, now)
 
-    # -- called by the store on the way out ---------------------------------------------
+    def flush(self) -> None:
+        """Write what is pending; the events move to ``committed`` with their sequence numbers."""
+        self.committed += self._persist_events()
+        for write in self.on_persist:
+            write(self.conn)
+        self.on_persist = []
+        if self._replies:
+            self.conn.execute(insert(ReplyRow), [{"key": key, "office_id": self.office_id, "at": at, "reply": reply}
+                                                 for key, (reply, at) in self._replies.items()])
+            self._replies = {}
 
-    def persist(self) -> list[Event]:
-        """Number the events and write everything they changed; returns the numbered events."""
+    def _persist_events(self) -> list[Event]:
+        """Number the pending events and write everything they changed; returns the numbered events."""
         if not self.events:
-            for write in self.on_persist:
-                write(self.conn)
             return []
         numbered = [replace(e, seq=self.start_seq + i + 1) for i, e in enumerate(self.events)]
         conn, office_id, state = self.conn, self.office_id, self.engine.state
@@ -92,9 +116,8 @@ class OfficeTransaction:
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict(f"office {office_id} moved past seq {self.start_seq}")
-        for write in self.on_persist:
-            write(conn)
-        state.last_seq = last
+        state.last_seq = self.start_seq = last
+        self.events = []
         return numbered
 
     def _write_tickets(self, numbered: list[Event]) -> None:
