@@ -41,6 +41,7 @@ from queue_server.core.states import TicketState
 from queue_server.printing import jobs
 from queue_server.printing.layouts import pin_of
 from queue_server.store import OfficeTransaction, Store
+from queue_server.store.writes import stored_replies
 
 from .office_views import is_live, issue_result, ticket_result
 from .principal import Principal
@@ -90,6 +91,18 @@ def error(request_id: str | None, code: str, message: str) -> dict[str, Any]:
 
 def fingerprint(message: m.ClientMessage) -> str:
     return hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(message, id=""))).hexdigest()
+
+
+def _look_up_replies(txs: dict[str, OfficeTransaction], keys: list[tuple[str, str]]) -> None:
+    """The stored replies of a batch's requests, in one query (after the locks: a reply another
+    process committed for the same request is seen)."""
+    found = stored_replies(next(iter(txs.values())).conn, [key for _, key in keys])
+    for office_id, tx in txs.items():
+        tx.known_replies([key for office, key in keys if office == office_id], found)
+
+
+def request_key(principal: Principal, message: m.ClientMessage) -> str:
+    return f"{principal.key}:{message.id}"
 
 
 def office_of(principal: Principal, message: m.ClientMessage) -> str:
@@ -145,6 +158,7 @@ class Dispatcher:
         spans: list[tuple[Outcome, OfficeTransaction, int, int]] = []
         if placed:
             with self.store.transaction(office for _, office in placed) as txs:
+                _look_up_replies(txs, [(office_id, request_key(*requests[i][:2])) for i, office_id in placed])
                 for i, office_id in placed:
                     tx = txs[office_id]
                     start = tx.position
@@ -156,7 +170,7 @@ class Dispatcher:
 
     def _in_office(self, tx: OfficeTransaction, office_id: str, principal: Principal, message: m.ClientMessage,
                    now: datetime) -> Outcome:
-        key = f"{principal.key}:{message.id}"
+        key = request_key(principal, message)
         stored = tx.stored_reply(key)
         if stored is not None:
             if stored["fingerprint"] != fingerprint(message):

@@ -31,6 +31,7 @@ from .loading import catch_up, load_engine
 from .mapping import event_from_row, window_values
 from .schema import EventRow, OfficeRow, WindowRow
 from .unit_of_work import ConcurrencyConflict, OfficeTransaction
+from .writes import Writes
 
 CATCH_UP_LIMIT = 5000
 
@@ -110,8 +111,10 @@ class Store:
                     txs[office_id] = OfficeTransaction(conn, self._engine_at(conn, self.offices[office_id], head),
                                                        office_id, head)
                 yield txs
+                writes = Writes()
                 for tx in txs.values():
-                    tx.flush()
+                    tx.collect(writes)
+                writes.execute(conn)
                 transaction.commit()
             except BaseException:
                 for office_id, tx in txs.items():
