@@ -263,7 +263,7 @@ class Connection:
             return
         handler = self.server.special_verbs.get(message.verb)
         outcome: Outcome = (await handler(principal, message) if handler is not None
-                            else await self.server.in_db(self.server.dispatcher.execute, principal, message, now))
+                            else await self.server.batcher.submit(principal, message, now))
         self.send(_json(outcome.reply))
         if outcome.after is not None:
             outcome.after()

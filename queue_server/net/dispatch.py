@@ -1,16 +1,24 @@
-"""Verbs to core commands, one transaction each, with their replies kept for retries.
+"""Verbs to core commands, with their replies kept for retries; several commands a transaction.
 
-Runs on the database thread.  For one request: resolve the office, open the office's
-transaction, return the stored reply if this principal already sent this request id (or
-``id_reused`` if it sent different content under it), let time act (``Tick``), run the
-command, build the result from the state it left, save the reply beside the events, commit.
-A refused command (a domain error) commits only what time did and is not remembered, so a
-retry is executed again (docs/protocol.md, "Idempotency").
+Runs on the database thread.  ``execute_batch`` takes the commands waiting at that moment
+(group commit, see ``batcher.py``), opens one transaction over their offices (each office
+row locked once) and, for each request in arrival order: returns the stored reply if this
+principal already sent this request id (or ``id_reused`` if it sent different content under
+it), lets time act (``Tick``), runs the command, builds the result from the state it left and
+saves the reply beside the events.  Then everything is written and committed at once; only
+then are the replies released, so every reply is durable.  A refused command (a domain error)
+changes nothing (the engine decides before it applies), so it leaves only what time did and
+is not remembered, and a retry is executed again (docs/protocol.md, "Idempotency").
+
+If anything unexpected fails, the whole transaction rolls back (the cached engines of its
+offices are dropped) and the batch runs again one command a transaction, so one faulty
+command costs only its own reply; nothing was replied before, so re-running is safe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,11 +41,14 @@ from queue_server.core.states import TicketState
 from queue_server.printing import jobs
 from queue_server.printing.layouts import pin_of
 from queue_server.store import OfficeTransaction, Store
+from queue_server.store.writes import stored_replies
 
 from .office_views import is_live, issue_result, ticket_result
 from .principal import Principal
 
+log = logging.getLogger("talon.dispatch")
 REPRINT_WINDOW = timedelta(minutes=10)
+Request = tuple[Principal, m.ClientMessage, datetime]
 
 
 class RequestRefused(Exception):
@@ -82,6 +93,18 @@ def fingerprint(message: m.ClientMessage) -> str:
     return hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(message, id=""))).hexdigest()
 
 
+def _look_up_replies(txs: dict[str, OfficeTransaction], keys: list[tuple[str, str]]) -> None:
+    """The stored replies of a batch's requests, in one query (after the locks: a reply another
+    process committed for the same request is seen)."""
+    found = stored_replies(next(iter(txs.values())).conn, [key for _, key in keys])
+    for office_id, tx in txs.items():
+        tx.known_replies([key for office, key in keys if office == office_id], found)
+
+
+def request_key(principal: Principal, message: m.ClientMessage) -> str:
+    return f"{principal.key}:{message.id}"
+
+
 def office_of(principal: Principal, message: m.ClientMessage) -> str:
     wanted = getattr(message, "office", None)
     if wanted is None:
@@ -105,32 +128,63 @@ class Dispatcher:
         self.printers = printers
 
     def execute(self, principal: Principal, message: m.ClientMessage, now: datetime) -> Outcome:
-        """Blocking: the database thread only."""
+        """One command in a transaction of its own.  Blocking: the database thread only."""
+        return self._together([(principal, message, now)])[0]
+
+    def execute_batch(self, requests: list[Request]) -> list[Outcome | Exception]:
+        """The requests in one transaction; an outcome (or the exception) for each, in order."""
         try:
-            office_id = office_of(principal, message)
-        except RequestRefused as refused:
-            return Outcome(error(message.id, refused.code, str(refused)))
-        key = f"{principal.key}:{message.id}"
-        refusal: DomainError | RequestRefused | None = None
-        prints: list[PrintOrder] = []
-        with self.store.office(office_id) as tx:
-            stored = tx.stored_reply(key)
-            if stored is not None:
-                if stored["fingerprint"] != fingerprint(message):
-                    return Outcome(error(message.id, ErrorCode.ID_REUSED,
-                                         f"request id {message.id!r} was used for another request"))
-                return Outcome(stored["reply"], office_id)
-            tx.handle(c.Tick(), now)
+            return list(self._together(requests))
+        except Exception as failure:
+            if len(requests) == 1:
+                return [failure]
+            log.warning("a batch of %d commands failed (%r); running them one by one", len(requests), failure)
+            return [self._alone(request) for request in requests]
+
+    def _alone(self, request: Request) -> Outcome | Exception:
+        try:
+            return self._together([request])[0]
+        except Exception as failure:
+            return failure
+
+    def _together(self, requests: list[Request]) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(requests)
+        placed: list[tuple[int, str]] = []
+        for i, (principal, message, _now) in enumerate(requests):
             try:
-                result, after = self._run(tx, principal, message, office_id, now, prints)
-            except (DomainError, RequestRefused) as refused:
-                refusal = refused
-            else:
-                reply = msgspec.to_builtins(Reply(re=message.id, result=result))
-                tx.save_reply(key, {"fingerprint": fingerprint(message), "reply": reply}, now)
-        if refusal is not None:  # what time did is committed; the refused command left no trace
-            return Outcome(error(message.id, refusal.code, str(refusal)), office_id, tx.committed)
-        return Outcome(reply, office_id, tx.committed, after, prints)
+                placed.append((i, office_of(principal, message)))
+            except RequestRefused as refused:
+                outcomes[i] = Outcome(error(message.id, refused.code, str(refused)))
+        spans: list[tuple[Outcome, OfficeTransaction, int, int]] = []
+        if placed:
+            with self.store.transaction(office for _, office in placed) as txs:
+                _look_up_replies(txs, [(office_id, request_key(*requests[i][:2])) for i, office_id in placed])
+                for i, office_id in placed:
+                    tx = txs[office_id]
+                    start = tx.position
+                    outcome = outcomes[i] = self._in_office(tx, office_id, *requests[i])
+                    spans.append((outcome, tx, start, tx.position))
+            for outcome, tx, start, end in spans:  # numbered now, and committed
+                outcome.events = tx.committed[start:end]
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _in_office(self, tx: OfficeTransaction, office_id: str, principal: Principal, message: m.ClientMessage,
+                   now: datetime) -> Outcome:
+        key = request_key(principal, message)
+        stored = tx.stored_reply(key)
+        if stored is not None:
+            if stored["fingerprint"] != fingerprint(message):
+                return Outcome(error(message.id, ErrorCode.ID_REUSED, f"request id {message.id!r} was used for another request"))
+            return Outcome(stored["reply"], office_id)
+        tx.handle(c.Tick(), now)
+        prints: list[PrintOrder] = []
+        try:
+            result, after = self._run(tx, principal, message, office_id, now, prints)
+        except (DomainError, RequestRefused) as refused:  # what time did stays; the refused command left no trace
+            return Outcome(error(message.id, refused.code, str(refused)), office_id)
+        reply = msgspec.to_builtins(Reply(re=message.id, result=result))
+        tx.save_reply(key, {"fingerprint": fingerprint(message), "reply": reply}, now)
+        return Outcome(reply, office_id, [], after, prints)
 
     # -- the verbs ----------------------------------------------------------------------
 
@@ -148,6 +202,7 @@ class Dispatcher:
     def _reprint(self, tx: OfficeTransaction, p: Principal, msg: m.TicketReprint, office_id: str, now: datetime,
                  prints: list[PrintOrder]) -> ReprintResult:
         ticket = tx.engine.ticket(msg.ticket)
+        tx.flush()  # the ticket's first job may be a row this transaction has yet to write
         origin = jobs.issued_by(tx.conn, ticket.id)
         if p.is_public:
             if origin is None or origin[0] != p.user:

@@ -2,7 +2,8 @@
 
 The thin pump of DESIGN.md: it owns the event loop and hands every database call to one
 database thread (commands of an office are serialised by the database anyway, and one
-thread keeps SQLite free of lock contention).  Per connection see ``connection.py``, for the
+thread keeps SQLite free of lock contention); commands go through the ``Batcher``, which runs
+those waiting together in one transaction (group commit, ``batcher.py``).  Per connection see ``connection.py``, for the
 live events ``fanout.py``, for the verbs ``dispatch.py``.  Time acts on every office (postponed
 tickets return, yesterday's leftovers expire) through a ``Tick`` every few seconds, and a
 poller picks up events committed by other server processes sharing the database.
@@ -45,6 +46,7 @@ from queue_server.store.mapping import event_from_row
 from queue_server.store.schema import EventRow, OfficeRow
 
 from .auth import Authenticator
+from .batcher import Batcher
 from .connection import Connection
 from .dispatch import Dispatcher, Outcome, RequestRefused, error, office_of
 from .fanout import Fanout
@@ -78,6 +80,7 @@ class TalonServer:
         self.auth = Authenticator(site, store)
         self.spool = Spool(site, store, self.in_db, self.notify)
         self.dispatcher = Dispatcher(store, self.spool)
+        self.batcher = Batcher(self.db, self.dispatcher.execute_batch)
         self.fanout = Fanout({o.id: store.head(o.id) for o in site.offices})
         self.special_verbs: dict[str, SpecialVerb] = {"printer.status": self._printer_status,
                                                       "config.reload": self._config_reload}

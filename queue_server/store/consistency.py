@@ -23,7 +23,10 @@ def check_office(store: Store, office: Office) -> list[str]:
     """Every disagreement found, in words; an empty list means consistent."""
     problems: list[str] = []
     replayed = QueueEngine(office).state
-    with Session(store.engines.read) as orm, orm.begin():
+    engine = store.engines.read
+    if not store.engines.is_sqlite:  # one snapshot for all the reads (SQLite's read transaction is one)
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with Session(engine) as orm, orm.begin():
         head = orm.scalars(select(OfficeRow.last_seq).where(OfficeRow.id == office.id)).one()
         expected = 1
         for row in orm.scalars(select(EventRow).where(EventRow.office_id == office.id).order_by(EventRow.seq)):

@@ -13,7 +13,7 @@ office; it is only ever used under that office's database lock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +31,7 @@ from .loading import catch_up, load_engine
 from .mapping import event_from_row, window_values
 from .schema import EventRow, OfficeRow, WindowRow
 from .unit_of_work import ConcurrencyConflict, OfficeTransaction
+from .writes import Writes
 
 CATCH_UP_LIMIT = 5000
 
@@ -94,20 +95,31 @@ class Store:
 
     @contextmanager
     def office(self, office_id: str) -> Iterator[OfficeTransaction]:
-        office = self.offices[office_id]
+        with self.transaction([office_id]) as txs:
+            yield txs[office_id]
+
+    @contextmanager
+    def transaction(self, office_ids: Iterable[str]) -> Iterator[dict[str, OfficeTransaction]]:
+        """One transaction over several offices (group commit), each locked once, in sorted order
+        so that two processes locking overlapping sets wait for each other instead of deadlocking."""
         with self.engines.write.connect() as conn:
             transaction = conn.begin()
-            tx: OfficeTransaction | None = None
+            txs: dict[str, OfficeTransaction] = {}
             try:
-                head = self._lock(conn, office_id)
-                engine = self._engine_at(conn, office, head)
-                tx = OfficeTransaction(conn, engine, office_id, head)
-                yield tx
-                tx.committed = tx.persist()
+                for office_id in sorted(set(office_ids)):
+                    head = self._lock(conn, office_id)
+                    txs[office_id] = OfficeTransaction(conn, self._engine_at(conn, self.offices[office_id], head),
+                                                       office_id, head)
+                yield txs
+                writes = Writes()
+                for tx in txs.values():
+                    tx.collect(writes)
+                writes.execute(conn)
                 transaction.commit()
             except BaseException:
-                if tx is not None and tx.events:
-                    self._engines.pop(office_id, None)
+                for office_id, tx in txs.items():
+                    if tx.changed:  # memory must not run ahead of the database
+                        self._engines.pop(office_id, None)
                 transaction.rollback()
                 raise
 

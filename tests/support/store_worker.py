@@ -4,6 +4,8 @@
         start and finish until the queue is empty; prints the called ticket ids as JSON
     python store_worker.py churn URL                            # issue and serve tickets until
         killed (at most 60 s); prints "ready" after its first commit
+    python store_worker.py pairs URL ORDER COUNT                # COUNT transactions over offices
+        "a" and "b" (named in ORDER, e.g. "ba"), issuing a ticket in each; prints the ids as JSON
 """
 
 from __future__ import annotations
@@ -91,8 +93,28 @@ def churn(url: str) -> None:
             print("ready", flush=True)
 
 
+def pairs(url: str, order: str, count: int) -> None:
+    """Group commit across offices: each transaction locks both offices, named in ``order``."""
+    store = Store.open(url, upgrade=False)
+    for office_id in "ab":
+        store.ensure_office(small_office(office_id=office_id))
+    issued: list[str] = []
+    deadline = time.monotonic() + MAX_SECONDS
+    for _ in range(count):
+        if time.monotonic() > deadline:
+            break
+        ids = {office: f"{office}-{uuid.uuid4().hex}" for office in order}
+        with store.transaction(list(order)) as txs:
+            for office in order:
+                txs[office].handle(c.IssueTicket(ids[office], "passport"), datetime.now(UTC))
+        issued += ids.values()
+    print(json.dumps(issued))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "call":
         call(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif sys.argv[1] == "pairs":
+        pairs(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
         churn(sys.argv[2])
