@@ -131,6 +131,8 @@ def test_back_to_ok_after_a_failed_job(window_open: Any, shared_emulator: Any, c
     async def scenario() -> tuple[str, dict[str, Any]]:
         async with connect_as(server, "kiosk") as kiosk:
             printer.set_state("cover_open")
+            nonlocal printed_before
+            printed_before = printer.printed
             issued = await kiosk.ok("ticket.issue", service="passport")
             failed = await kiosk.job_done(issued["print_job"], 5)
             assert failed["state"] == "failed"
@@ -138,6 +140,8 @@ def test_back_to_ok_after_a_failed_job(window_open: Any, shared_emulator: Any, c
             reprint = await kiosk.ok("ticket.reprint", ticket=issued["ticket"])
             return issued["label"], await kiosk.job_done(reprint["print_job"], 5)
 
+    printed_before = 0
     label, done = run(scenario())
     assert done["state"] == "printed" and done["printer_status"] == "ok"
-    assert printer.tickets[-1].find(label) is not None
+    # "printed" means the bytes were written; the emulator decodes them a moment later
+    assert printer.wait_for_tickets(printed_before + 1, 5)[-1].find(label) is not None
