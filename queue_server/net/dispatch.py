@@ -23,7 +23,7 @@ from queue_protocol import messages as m
 from queue_protocol.codec import ErrorCode
 from queue_protocol.enums import PrinterStatus, Role
 from queue_protocol.replies import ErrorBody, ErrorReply, Reply
-from queue_protocol.views import ReprintResult, ServiceResult, TextResult, WindowResult
+from queue_protocol.views import PrintInfoResult, ReprintResult, ServiceResult, TextResult, WindowResult
 from queue_server.core import commands as c
 from queue_server.core.errors import DomainError, IllegalTransition
 from queue_server.core.events import Event
@@ -166,6 +166,28 @@ class Dispatcher:
             raise RequestRefused(ErrorCode.NO_PRINTER, "no printer for this ticket")
         return ReprintResult(ticket=ticket.id, label=ticket.label, print_job=job_id)
 
+    def _print_info(self, tx: OfficeTransaction, p: Principal, msg: m.ServicePrintInfo, office_id: str, now: datetime,
+                    prints: list[PrintOrder]) -> PrintInfoResult:
+        """Queue a service's info page: a kiosk on its own printer, a manager on the one named.
+
+        Printed whatever the service's availability now: what to bring matters for another day too.
+        """
+        service = tx.engine.service(msg.service)
+        if service.is_category:
+            raise DomainError(f"{msg.service!r} is a category, not a service", code="not_a_service")
+        if p.is_public and msg.printer not in (None, p.printer):
+            raise RequestRefused(ErrorCode.FORBIDDEN, "a kiosk prints only on its own printer")
+        printer = p.printer if p.is_public else msg.printer
+        if printer is None or not self.printers.has_printer(office_id, printer):
+            raise RequestRefused(ErrorCode.NO_PRINTER, "no such printer" if printer else "no printer to print on")
+        job_id, device = jobs.new_job_id(), p.user if p.is_public else ""
+        tx.on_persist.append(lambda conn: jobs.insert_info_job(conn, job_id, office_id, service.id, msg.lang.value, printer,
+                                                               device, now))
+        prints.append(PrintOrder(office_id, printer, job_id))
+        status = self.printers.status_of(office_id, printer)
+        return PrintInfoResult(office=office_id, service=service.id, printer=printer, print_job=job_id,
+                               printer_status=PrinterStatus(status) if status else None)
+
     def _run(self, tx: OfficeTransaction, p: Principal, msg: m.ClientMessage, office_id: str,
              now: datetime, prints: list[PrintOrder]) -> tuple[Any, Callable[[], None] | None]:
         engine = tx.engine
@@ -199,6 +221,8 @@ class Dispatcher:
             return result, None
         if isinstance(msg, m.TicketReprint):
             return self._reprint(tx, p, msg, office_id, now, prints), None
+        if isinstance(msg, m.ServicePrintInfo):
+            return self._print_info(tx, p, msg, office_id, now, prints), None
         if isinstance(msg, m.WindowOpen):
             result = on_window(c.OpenWindow(msg.window, p.user), msg.window)
             return result, lambda: setattr(p, "window", msg.window)

@@ -81,7 +81,8 @@ for block in re.findall(r"```json\n(.*?)\n```", DOC, flags=re.DOTALL):
     example = json.loads(block)
     DOC_EXAMPLES.setdefault(example.get("type", ""), example)
 FROM_SESSION = {"window", "operator", "by", "issued_by"}
-SERVER_ONLY_VERBS = {"hello", "ping", "resync", "ticket.reprint", "printer.status", "config.reload"}
+SERVER_ONLY_VERBS = {"hello", "ping", "resync", "ticket.reprint", "printer.status", "service.print_info",
+                     "config.reload"}
 
 
 def test_every_core_command_but_tick_has_a_verb() -> None:
