@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from queue_protocol.replies import PrintNotice
 
@@ -87,6 +88,9 @@ def timed_out(ticket: IssuedTicket) -> IssuedTicket:
     return replace(ticket, print_state=PrintState.FAILED, fail_reason="")
 
 
+T = TypeVar("T")
+
+
 class NoticeBuffer:
     """The last few ``print`` notices, for a reply that is handed over after its notices."""
 
@@ -96,7 +100,8 @@ class NoticeBuffer:
     def add(self, notice: PrintNotice) -> None:
         self._notices.append(notice)
 
-    def replay(self, ticket: IssuedTicket) -> IssuedTicket:
+    def replay(self, value: T, apply: Callable[[T, PrintNotice], T]) -> T:
+        """``value`` (a ticket, an info page) after every kept notice, applied with ``apply``."""
         for notice in self._notices:
-            ticket = apply_notice(ticket, notice)
-        return ticket
+            value = apply(value, notice)
+        return value

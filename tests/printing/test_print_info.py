@@ -24,6 +24,8 @@ def test_a_kiosk_prints_the_info_page_once_however_often_it_asks(
             seen_by_manager = await manager.job_done(first["result"]["print_job"], PRINT_BOUND)
         async with connect_as(server, "kiosk") as kiosk:   # reconnected: the retry of a lost reply
             reconnected = await kiosk.rpc("service.print_info", request_id="kiosk-info-1", service="passport")
+            # the notices went to the lost connection: the answered retry is followed by how the job ended
+            replayed = await kiosk.job_done(reconnected["result"]["print_job"], 2)
             english = await kiosk.ok("service.print_info", service="passport", lang="en")
             await kiosk.job_done(english["print_job"], PRINT_BOUND)
         async with connect_as(server, "kiosk") as one, connect_as(server, "kiosk") as two:   # a double tap, two links
@@ -33,7 +35,7 @@ def test_a_kiosk_prints_the_info_page_once_however_often_it_asks(
             await one.job_done(raced[0]["result"]["print_job"], PRINT_BOUND)
             await asyncio.gather(one.drain(0.5), two.drain(0.5))   # time for a second page, were there one
         return dict(first=first, done=done, again=again, other=other, seen_by_manager=seen_by_manager,
-                    reconnected=reconnected, english=english, raced=raced)
+                    reconnected=reconnected, replayed=replayed, english=english, raced=raced)
 
     r = run(scenario())
     result = r["first"]["result"]
@@ -43,6 +45,7 @@ def test_a_kiosk_prints_the_info_page_once_however_often_it_asks(
                          "state": "printed", "reason": ""}
     assert r["seen_by_manager"]["job"] == result["print_job"]
     assert json.dumps(r["again"]) == json.dumps(r["first"]) == json.dumps(r["reconnected"])
+    assert r["replayed"] == {**r["done"], "printer_status": r["replayed"]["printer_status"]}
     assert r["other"]["ok"] is False and r["other"]["error"]["code"] == "id_reused"
     assert r["raced"][0] == r["raced"][1] and r["raced"][0]["ok"] is True
     russian, english, raced = emulator.printer.wait_for_tickets(3, 5)
