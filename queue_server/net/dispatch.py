@@ -72,6 +72,7 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
     after: Callable[[], None] | None = None   # session changes to make once committed
     prints: list[PrintOrder] = field(default_factory=list)
+    replayed_jobs: list[str] = field(default_factory=list)   # print jobs of a stored reply sent again
 
 
 def error(request_id: str | None, code: str, message: str) -> dict[str, Any]:
@@ -119,7 +120,9 @@ class Dispatcher:
                 if stored["fingerprint"] != fingerprint(message):
                     return Outcome(error(message.id, ErrorCode.ID_REUSED,
                                          f"request id {message.id!r} was used for another request"))
-                return Outcome(stored["reply"], office_id)
+                result = stored["reply"].get("result")
+                job = result.get("print_job") if isinstance(result, dict) else None
+                return Outcome(stored["reply"], office_id, replayed_jobs=[job] if job else [])
             tx.handle(c.Tick(), now)
             try:
                 result, after = self._run(tx, principal, message, office_id, now, prints)

@@ -29,6 +29,7 @@ class Job:
     kind: PrintJobKind = PrintJobKind.TICKET
     service_id: str | None = None   # kind "info"
     lang: str = "ru"
+    reason: str = ""                # failed: why
 
 
 def new_job_id() -> str:
@@ -75,7 +76,7 @@ def load(store: Store, job_id: str) -> tuple[Job, Ticket | None] | None:
 
 def _job(row: PrintJobRow) -> Job:
     return Job(row.id, row.office_id, row.ticket_id, row.printer_id, row.device_id, row.state, row.attempts,
-               row.created_at, PrintJobKind(row.kind), row.service_id, row.lang)
+               row.created_at, PrintJobKind(row.kind), row.service_id, row.lang, row.reason)
 
 
 def issued_by(conn: Connection, ticket_id: str) -> tuple[str, str] | None:

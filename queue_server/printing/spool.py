@@ -180,12 +180,23 @@ class Spool:
         assert ticket is not None, f"ticket job {job.id} without its ticket"
         return render_ticket(ticket_layout(office, ticket, people_ahead, wait_s), profile)
 
+    async def ended_notice(self, job_id: str) -> PrintNotice | None:
+        """How a job ended, if it did: for a client whose retry was answered from the stored reply,
+        which may have missed the notice on the connection it lost."""
+        loaded = await self.in_db(jobs.load, self.store, job_id)
+        if loaded is None or loaded[0].state not in (PrintJobState.PRINTED, PrintJobState.FAILED):
+            return None   # still on its way: its next notices reach every connection of the device
+        job, ticket = loaded
+        return self._notice(job, _label(ticket), PrintJobState(job.state), job.reason)
+
     def _job_notice(self, job: jobs.Job, label: str, state: PrintJobState, reason: str = "") -> None:
+        self.notify(job.office_id, self._notice(job, label, state, reason), job.device_id)
+
+    def _notice(self, job: jobs.Job, label: str, state: PrintJobState, reason: str) -> PrintNotice:
         status = self.status_of(job.office_id, job.printer_id)
-        notice = PrintNotice(office=job.office_id, job=job.id, kind=job.kind, ticket=job.ticket_id or "", label=label,
-                             service=job.service_id, printer=job.printer_id, state=state, reason=reason,
-                             printer_status=WireStatus(status) if status else None)
-        self.notify(job.office_id, notice, job.device_id)
+        return PrintNotice(office=job.office_id, job=job.id, kind=job.kind, ticket=job.ticket_id or "", label=label,
+                           service=job.service_id, printer=job.printer_id, state=state, reason=reason,
+                           printer_status=WireStatus(status) if status else None)
 
     # -- printer status -----------------------------------------------------------------
 
