@@ -17,7 +17,7 @@ from typing import Any
 
 from queue_protocol.replies import PrintNotice
 
-from .ticket import FAILED_PRINTER
+from .ticket import FAILED_PRINTER, job_end
 
 
 class InfoPrintState(enum.StrEnum):
@@ -57,14 +57,12 @@ def refused(info: InfoPrint) -> InfoPrint:
 
 def apply_notice(info: InfoPrint, notice: PrintNotice) -> InfoPrint:
     """The page after a ``print`` notice of its job (other jobs leave it as it is)."""
-    if info.job is None or notice.job != info.job or info.state is not InfoPrintState.PRINTING:
+    mine = info.job is not None and notice.job == info.job and info.state is InfoPrintState.PRINTING
+    end = job_end(notice) if mine else None
+    if end is None:
         return info
-    if notice.state == "printed":
-        return replace(info, state=InfoPrintState.PRINTED)
-    if notice.state == "failed":
-        reason = notice.reason if notice.reason in FAILED_PRINTER else str(notice.printer_status or "")
-        return replace(info, state=InfoPrintState.FAILED, fail_reason=reason if reason in FAILED_PRINTER else "")
-    return info
+    printed, reason = end
+    return replace(info, state=InfoPrintState.PRINTED if printed else InfoPrintState.FAILED, fail_reason=reason)
 
 
 def timed_out(info: InfoPrint) -> InfoPrint:

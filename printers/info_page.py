@@ -16,7 +16,7 @@ from PIL import Image
 
 from .layout import InfoLayout, PrinterProfile
 from .raster import Canvas, fit_logo, raster_bytes
-from .render import ALIGN_CENTER, ALIGN_LEFT, BOLD_OFF, BOLD_ON, ESC, INIT, LF, EscPosBuilder, size_command
+from .render import ALIGN_CENTER, ALIGN_LEFT, BOLD_OFF, BOLD_ON, INIT, LF, EscPosBuilder, size_command
 
 __all__ = ["render_info", "render_info_image"]
 
@@ -28,9 +28,7 @@ def render_info(layout: InfoLayout, profile: PrinterProfile) -> bytes:
         out.raw(INIT + ALIGN_CENTER)
         out.raw(raster_bytes(render_info_image(layout, profile)))
         return out.finish()
-    out.raw(INIT + ESC + b"t" + bytes([profile.codepage_table]) + ALIGN_CENTER)
-    if layout.logo is not None:
-        out.image(fit_logo(layout.logo, profile.dots_per_line))
+    out.begin(layout.logo)
     out.raw(BOLD_ON)
     out.lines(layout.office_name)
     out.raw(BOLD_OFF)

@@ -93,6 +93,12 @@ class EscPosBuilder:
         else:
             self.image(qr_image(payload, module))
 
+    def begin(self, logo: Image.Image | None) -> None:
+        """``ESC @``, the printer's CP866 table, centred, and the logo if any: how every text page starts."""
+        self.raw(INIT + ESC + b"t" + bytes([self.profile.codepage_table]) + ALIGN_CENTER)
+        if logo is not None:
+            self.image(fit_logo(logo, self.profile.dots_per_line))
+
     def finish(self) -> bytes:
         if self.profile.cut:
             self.printer.cut(mode="FULL", feed=True)  # ESC d 6, GS V 0
@@ -106,9 +112,7 @@ def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
     if profile.mode == "raster":
         return _render_raster(layout, profile)
     out = EscPosBuilder(profile)
-    out.raw(INIT + ESC + b"t" + bytes([profile.codepage_table]) + ALIGN_CENTER)
-    if layout.logo is not None:
-        out.image(fit_logo(layout.logo, profile.dots_per_line))
+    out.begin(layout.logo)
     out.raw(BOLD_ON)
     out.lines(layout.office_name)
     out.raw(BOLD_OFF)

@@ -244,7 +244,7 @@ def test_print_this_page_gives_the_documents_on_screen_on_paper_once(
 
 def test_an_info_page_whose_reply_was_lost_is_asked_again_with_its_id_and_prints_once(
         qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
-    window = make_kiosk()
+    window = make_kiosk(print_watchdog_s=7.0)   # within WAIT_MS: a lost notice fails with what the kiosk heard
     model = window.model
     go_to_passport(qtbot, window)
     printed_before = len(printer.emulator.tickets)
