@@ -5,8 +5,11 @@ taps in flight ignored, a retry after a reconnect reuses the request id, so the 
 answers with the first job and never prints a second page).  This module follows the job:
 the reply names it and says how the printer was last seen; ``print`` notices with
 ``kind: "info"`` then tell how it ended.  As for tickets, a notice may overtake its reply
-(``ticket.NoticeBuffer`` keeps the recent ones), and a job that neither prints nor fails
-within the watchdog time counts as failed: "take a photo of this page" is always a way out.
+(``ticket.NoticeBuffer`` keeps the recent ones).  A connection lost after the reply may have
+taken the job's last notice with it: back online, the kiosk sends the same request again and
+the server answers with the stored reply followed by how the job ended.  A job that neither
+prints nor fails within the watchdog time counts as failed: "take a photo of this page" is
+always a way out.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class InfoPrint:
     state: InfoPrintState = InfoPrintState.PRINTING
     job: str | None = None          # known once the reply came
     fail_reason: str = ""           # paper_out, cover_open, offline, or "" (the generic words)
+    request_id: str = ""            # the request, to ask again after a reconnect: how did the job end?
+    lang: str = "ru"                # ... with the same content (the server compares it)
 
 
 def fail_key(reason: str) -> str:

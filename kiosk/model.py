@@ -206,7 +206,7 @@ class KioskModel(QObject):
         request = self._info_flow.begin(self.service, None)
         if request is None:
             return
-        self._set_info(InfoPrint(self.service))
+        self._set_info(InfoPrint(self.service, request_id=request.request_id, lang=self.lang))
         self._link.print_info(request.request_id, request.service, self.lang)
 
     @Slot()
@@ -309,7 +309,11 @@ class KioskModel(QObject):
                 self._send(request.request_id, request.service, request.priority)
 
     def _retry_info(self) -> None:
-        if self._info_flow.state is not IssueState.UNKNOWN or self.info_print is None:
+        info = self.info_print
+        if info is not None and info.job is not None and info.state is InfoPrintState.PRINTING:
+            self._link.print_info(info.request_id, info.service, info.lang)   # answered: only its end is missing
+            return
+        if self._info_flow.state is not IssueState.UNKNOWN or info is None:
             return
         if self._info_flow.request is not None and self._info_flow.request.attempt >= MAX_ATTEMPTS:
             self._info_flow.abandon()
@@ -317,7 +321,7 @@ class KioskModel(QObject):
             return
         request = self._info_flow.retry()
         if request is not None:
-            self._link.print_info(request.request_id, request.service, self.lang)
+            self._link.print_info(request.request_id, request.service, info.lang)
 
     def _on_info_ok(self, request_id: str, result: dict[str, Any]) -> None:
         if self.info_print is not None and self._info_flow.answered(request_id):
