@@ -1,9 +1,10 @@
 """``KioskLink``: the kiosk's narrow view of ``queue_protocol.qt_bridge.QtQueueClient``.
 
-The model needs five things from the connection: its state, the office as the mirror has
-it, the outcome of its ``ticket.issue`` requests (ticket, refusal with a code, or "no answer
-in time"), the ``print`` notices of its printer, and a way to send ``ticket.issue`` with a
-request id of its choosing (a retry must reuse it).  This adapter turns the bridge's general
+The model needs these things from the connection: its state, the office as the mirror has
+it, whether this kiosk has a printer, the outcome of its ``ticket.issue`` and
+``service.print_info`` requests (the result, a refusal with a code, or "no answer in time"),
+the ``print`` notices of its printer, and a way to send both verbs with a request id of its
+choosing (a retry must reuse it).  This adapter turns the bridge's general
 signals into exactly those, so the model never sees exceptions or tags.
 """
 
@@ -20,6 +21,7 @@ from queue_protocol.replies import PrintNotice
 
 CLIENT_NAME = "talon-kiosk 0.1.0"
 ISSUE_TAG = "issue:"
+INFO_TAG = "info:"
 
 
 class KioskLink(QObject):
@@ -29,6 +31,9 @@ class KioskLink(QObject):
     issue_ok = Signal(str, object)           # request id, the IssueResult as a dict
     issue_failed = Signal(str, str, str)     # request id, error code, message
     issue_timeout = Signal(str)              # request id: outcome unknown, retry with the same id
+    info_ok = Signal(str, object)            # request id, the PrintInfoResult as a dict
+    info_failed = Signal(str, str, str)      # request id, error code, message
+    info_timeout = Signal(str)               # request id: outcome unknown, retry with the same id
     print_notice = Signal(object)            # PrintNotice
 
     def __init__(self, url: str, token: str, *, request_timeout: float = 15.0, parent: QObject | None = None,
@@ -42,6 +47,8 @@ class KioskLink(QObject):
         self.bridge.notice_received.connect(self._on_notice)
         self.bridge.request_finished.connect(self._on_finished)
         self._started = False
+        self._outcomes = {ISSUE_TAG: (self.issue_ok, self.issue_failed, self.issue_timeout),
+                          INFO_TAG: (self.info_ok, self.info_failed, self.info_timeout)}
 
     @staticmethod
     def new_request_id() -> str:
@@ -60,6 +67,18 @@ class KioskLink(QObject):
         """``ticket.issue`` with this id; the answer comes as ``issue_ok`` / ``issue_failed`` / ``issue_timeout``."""
         fields: dict[str, Any] = {"service": service, "priority": priority, "channel": "walk_in"}
         self.bridge.send("ticket.issue", fields, tag=ISSUE_TAG + request_id, request_id=request_id)
+
+    def print_info(self, request_id: str, service: str, lang: str) -> None:
+        """``service.print_info`` on this kiosk's printer; the answer comes as ``info_ok`` / ``info_failed`` /
+        ``info_timeout``."""
+        self.bridge.send("service.print_info", {"service": service, "lang": lang}, tag=INFO_TAG + request_id,
+                         request_id=request_id)
+
+    @property
+    def has_printer(self) -> bool:
+        """The server named a printer for this kiosk in its hello reply."""
+        hello = self.bridge.hello
+        return hello is not None and hello.printer is not None
 
     def _home(self) -> str | None:
         hello = self.bridge.hello
@@ -81,14 +100,16 @@ class KioskLink(QObject):
             self.print_notice.emit(notice)
 
     def _on_finished(self, tag: str, ok: bool, result: object) -> None:
-        if not tag.startswith(ISSUE_TAG):
+        prefix = next((p for p in self._outcomes if tag.startswith(p)), None)
+        if prefix is None:
             return
-        request_id = tag[len(ISSUE_TAG):]
+        request_id = tag[len(prefix):]
+        succeeded, failed, unknown = self._outcomes[prefix]
         if ok:
-            self.issue_ok.emit(request_id, dict(result) if isinstance(result, dict) else {})
+            succeeded.emit(request_id, dict(result) if isinstance(result, dict) else {})
         elif isinstance(result, RequestTimeout):
-            self.issue_timeout.emit(request_id)
+            unknown.emit(request_id)
         elif isinstance(result, RequestError):
-            self.issue_failed.emit(request_id, result.code, result.message)
+            failed.emit(request_id, result.code, result.message)
         else:   # ClientClosed, or a bug: the outcome is unknown
-            self.issue_timeout.emit(request_id)
+            unknown.emit(request_id)

@@ -10,6 +10,10 @@ Screens::
     HOME --category--> CATEGORY --service--> SERVICE --take_ticket--> TICKET --timeout/done--> HOME
       \\--priority--> PRIORITY --choose--> HOME (the next ticket is a priority one)
 
+On a service's page a kiosk with a printer also prints the page (``print_info``): one
+``service.print_info`` at a time, retried with its id after a reconnect; leaving the page
+forgets it (``kiosk.info_print``).
+
 The overlay (offline, not connected) sits above any screen and clears itself on reconnect.
 Idle for ``idle_s`` seconds anywhere but the home screen (or with a choice made on it):
 back to a fresh home screen, Russian, default look.  The ticket screen goes home after
@@ -29,6 +33,11 @@ from queue_protocol.views import OfficeView
 from . import i18n
 from .catalog import Catalog, Entry
 from .flow import IssueFlow, IssueState
+from .info_print import InfoPrint, InfoPrintState
+from .info_print import apply_notice as apply_info_notice
+from .info_print import from_reply as info_from_reply
+from .info_print import refused as info_refused
+from .info_print import timed_out as info_timed_out
 from .listmodels import EntryListModel, PriorityListModel, reason_text
 from .states import (
     ONLINE_STATES,
@@ -54,6 +63,7 @@ class KioskModel(QObject):
     busy_changed = Signal(bool)         # a ticket request is in flight
     message_changed = Signal(str)       # a refusal to show on the service page ("" clears it)
     countdown_changed = Signal(int)     # seconds until the ticket screen goes home
+    info_print_changed = Signal()       # the service page's printout: printing, printed, failed, or none
 
     def __init__(self, link: Any, timing: Timing | None = None, default_lang: str = i18n.DEFAULT_LANG,
                  parent: QObject | None = None) -> None:
@@ -79,6 +89,8 @@ class KioskModel(QObject):
         self.issued_count = 0
         self._refusals: dict[str, tuple[str, float]] = {}
         self._flow = IssueFlow(link.new_request_id)
+        self._info_flow = IssueFlow(link.new_request_id)   # service.print_info: the same one-at-a-time rule
+        self.info_print: InfoPrint | None = None
         self._notices = NoticeBuffer()
         self._ever_online = False
         self._seconds_left = 0
@@ -87,12 +99,16 @@ class KioskModel(QObject):
         self._ticket_timer.timeout.connect(self._tick)
         self._watchdog = self._timer(self.timing.print_watchdog_s, self._on_print_watchdog)
         self._grace = self._timer(self.timing.offline_grace_s, self._on_offline_grace)
+        self._info_watchdog = self._timer(self.timing.print_watchdog_s, self._on_info_watchdog)
         link.state_changed.connect(self._on_state)
         link.office_changed.connect(self._on_office)
         link.snapshot_arrived.connect(self._on_snapshot)
         link.issue_ok.connect(self._on_issue_ok)
         link.issue_failed.connect(self._on_issue_failed)
         link.issue_timeout.connect(self._on_issue_timeout)
+        link.info_ok.connect(self._on_info_ok)
+        link.info_failed.connect(self._on_info_failed)
+        link.info_timeout.connect(self._on_info_timeout)
         link.print_notice.connect(self._on_print_notice)
 
     def _timer(self, seconds: float, slot: Any) -> QTimer:
@@ -107,7 +123,7 @@ class KioskModel(QObject):
         self._grace.start()
 
     def close(self) -> None:
-        for timer in (self._idle, self._ticket_timer, self._watchdog, self._grace):
+        for timer in (self._idle, self._ticket_timer, self._watchdog, self._grace, self._info_watchdog):
             timer.stop()
         self._link.close()
 
@@ -120,6 +136,11 @@ class KioskModel(QObject):
     @property
     def seconds_left(self) -> int:
         return self._seconds_left
+
+    @property
+    def can_print_info(self) -> bool:
+        """This kiosk has a printer: its service pages offer to print themselves."""
+        return bool(self._link.has_printer)
 
     def tr(self, key: str, **values: object) -> str:
         return i18n.tr(key, self.lang, **values)
@@ -171,6 +192,22 @@ class KioskModel(QObject):
             return
         self._set_message("")
         self._send(request.request_id, request.service, request.priority)
+
+    @Slot()
+    def print_info(self) -> None:
+        """"Print this page": ignored while its request is in flight or once it printed (one page a visit)."""
+        if (self.screen is not Screen.SERVICE or self.service is None or self.overlay is not Overlay.NONE
+                or not self.can_print_info):
+            return
+        self.user_activity()
+        if self.info_print is not None and self.info_print.service == self.service and (
+                self.info_print.state is InfoPrintState.PRINTED or self._info_flow.busy):
+            return
+        request = self._info_flow.begin(self.service, None)
+        if request is None:
+            return
+        self._set_info(InfoPrint(self.service, request_id=request.request_id, lang=self.lang))
+        self._link.print_info(request.request_id, request.service, self.lang)
 
     @Slot()
     def go_back(self) -> None:
@@ -260,7 +297,8 @@ class KioskModel(QObject):
             self._set_overlay(Overlay.OFFLINE)
 
     def _retry_unknown(self) -> None:
-        """Back online with a request nobody answered: ask again, same id (never a second ticket)."""
+        """Back online with a request nobody answered: ask again, same id (never a second ticket or page)."""
+        self._retry_info()
         if self._flow.state is IssueState.UNKNOWN and self.screen is Screen.SERVICE:
             if self._flow.request is not None and self._flow.request.attempt >= MAX_ATTEMPTS:
                 self._flow.abandon()   # the server keeps silent: let a person look, never loop
@@ -269,6 +307,54 @@ class KioskModel(QObject):
             request = self._flow.retry()
             if request is not None:
                 self._send(request.request_id, request.service, request.priority)
+
+    def _retry_info(self) -> None:
+        info = self.info_print
+        if info is not None and info.job is not None and info.state is InfoPrintState.PRINTING:
+            self._link.print_info(info.request_id, info.service, info.lang)   # answered: only its end is missing
+            return
+        if self._info_flow.state is not IssueState.UNKNOWN or info is None:
+            return
+        if self._info_flow.request is not None and self._info_flow.request.attempt >= MAX_ATTEMPTS:
+            self._info_flow.abandon()
+            self._set_info(info_refused(self.info_print))
+            return
+        request = self._info_flow.retry()
+        if request is not None:
+            self._link.print_info(request.request_id, request.service, info.lang)
+
+    def _on_info_ok(self, request_id: str, result: dict[str, Any]) -> None:
+        if self.info_print is not None and self._info_flow.answered(request_id):
+            self._set_info(self._notices.replay(info_from_reply(self.info_print, result), apply_info_notice))
+
+    def _on_info_failed(self, request_id: str, _code: str, _message: str) -> None:
+        if self.info_print is not None and self._info_flow.answered(request_id):
+            self._set_info(info_refused(self.info_print))
+
+    def _on_info_timeout(self, request_id: str) -> None:
+        if self._info_flow.timed_out(request_id) and self.connection == "online":
+            self._retry_info()
+
+    def _on_info_watchdog(self) -> None:
+        if self.info_print is not None and self.info_print.state is InfoPrintState.PRINTING:
+            self._info_flow.abandon()
+            self._set_info(info_timed_out(self.info_print))
+
+    def _set_info(self, info: InfoPrint | None) -> None:
+        """The page's printout changed: the watchdog runs while it is on its way."""
+        if info == self.info_print:
+            return
+        self.info_print = info
+        if info is not None and info.state is InfoPrintState.PRINTING:
+            if not self._info_watchdog.isActive():
+                self._info_watchdog.start()
+        else:
+            self._info_watchdog.stop()
+        self.info_print_changed.emit()
+
+    def preview_info_print(self, info: InfoPrint | None) -> None:
+        """Show a printout state on the service page without printing (screenshots only)."""
+        self._set_info(info)
 
     def _on_office(self, view: OfficeView) -> None:
         self.view = view
@@ -286,7 +372,7 @@ class KioskModel(QObject):
             return   # the visitor left before the answer came: nobody is there to show it to
         self.busy_changed.emit(False)
         self.issued_count += 1
-        self.show_ticket(self._notices.replay(from_reply(result)))
+        self.show_ticket(self._notices.replay(from_reply(result), apply_notice))
 
     def show_ticket(self, ticket: IssuedTicket) -> None:
         """The ticket screen for ``ticket`` (the reply's path; screenshots pass a sample)."""
@@ -317,6 +403,8 @@ class KioskModel(QObject):
 
     def _on_print_notice(self, notice: PrintNotice) -> None:
         self._notices.add(notice)
+        if self.info_print is not None:
+            self._set_info(apply_info_notice(self.info_print, notice))
         if self.ticket is not None:
             updated = apply_notice(self.ticket, notice)
             if updated != self.ticket:
@@ -326,6 +414,9 @@ class KioskModel(QObject):
     # -- screens and timers ------------------------------------------------------------
 
     def _go(self, screen: Screen) -> None:
+        if screen is not Screen.SERVICE or (self.info_print is not None and self.info_print.service != self.service):
+            self._info_flow.abandon()   # a page left behind: its printout is nobody's business now
+            self._set_info(None)
         self.screen = screen
         if screen is Screen.HOME:
             self.category = self.service = None
@@ -421,6 +512,8 @@ class KioskModel(QObject):
                 self.screen_changed.emit(self.screen.value)
         if self.screen is Screen.SERVICE and self.service not in self.catalog:
             self.service = None
+            self._info_flow.abandon()
+            self._set_info(None)
             self.screen = Screen.HOME
             self.screen_changed.emit(self.screen.value)
         self.entries.set_entries(self.catalog.children_of(parent), self.lang)

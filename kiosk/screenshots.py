@@ -2,8 +2,9 @@
 
 The home, category, service and priority screens show the server's real snapshot.  The
 ticket and print-failure screens show a sample ticket built from that snapshot (its first
-service's letter, queue and wait) instead of taking a real ticket: a screenshot run must not
-put a visitor in an office's queue or print on its printer.  The offline screen is shown by
+service's letter, queue and wait) instead of taking a real ticket, and the info page's
+printout states are set, not printed: a screenshot run must not put a visitor in an office's
+queue or print on its printer.  The offline screen is shown by
 setting the overlay, not by stopping anybody's server.  The tests drive the real paths.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
 
+from .info_print import InfoPrint, InfoPrintState
 from .model import KioskModel, Overlay
 from .ticket import IssuedTicket, PrintState
 from .window import KioskWindow
@@ -106,6 +108,13 @@ def render_all(model: KioskModel, out_dir: str | Path) -> int:
     def failure() -> None:
         model.show_ticket(sample_ticket(model, failed=True))
 
+    def info_printout(state: InfoPrintState, reason: str = "") -> Callable[[], None]:
+        def setup() -> None:
+            open_service()
+            if service is not None:
+                model.preview_info_print(InfoPrint(service, state, "sample", reason))
+        return setup
+
     def offline() -> None:
         model.preview_overlay(Overlay.OFFLINE)
 
@@ -117,6 +126,8 @@ def render_all(model: KioskModel, out_dir: str | Path) -> int:
         ("home-portrait", PORTRAIT, nothing),
         ("category-portrait", PORTRAIT, open_category),
         ("info-portrait", PORTRAIT, open_service),
+        ("info-printed-portrait", PORTRAIT, info_printout(InfoPrintState.PRINTED)),
+        ("info-print-failure-portrait", PORTRAIT, info_printout(InfoPrintState.FAILED, "paper_out")),
         ("priority-portrait", PORTRAIT, model.open_priority),
         ("priority-chosen-portrait", PORTRAIT, chosen_priority),
         ("ticket-portrait", PORTRAIT, ticket),
@@ -129,9 +140,11 @@ def render_all(model: KioskModel, out_dir: str | Path) -> int:
         ("large-text-info-portrait", PORTRAIT, large(open_service)),
         ("english-home-portrait", PORTRAIT, english(nothing)),
         ("english-ticket-portrait", PORTRAIT, english(ticket)),
+        ("english-info-print-failure-portrait", PORTRAIT, english(info_printout(InfoPrintState.FAILED, "offline"))),
         ("home-landscape", LANDSCAPE, nothing),
         ("category-landscape", LANDSCAPE, open_category),
         ("info-landscape", LANDSCAPE, open_service),
+        ("info-print-failure-landscape", LANDSCAPE, info_printout(InfoPrintState.FAILED, "paper_out")),
         ("priority-landscape", LANDSCAPE, model.open_priority),
         ("ticket-landscape", LANDSCAPE, ticket),
         ("print-failure-landscape", LANDSCAPE, failure),

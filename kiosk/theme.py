@@ -124,6 +124,9 @@ QPushButton[role="primary"]:disabled {{ color: {p.disabled_text}; background: {p
     border: {b}px dashed {p.disabled_border}; }}
 QPushButton[role="priority"] {{ font-size: {f("service_line") + 4}px; font-weight: bold; color: {p.priority_text};
     background: {p.priority_bg}; border: {b}px solid {p.priority_text if high_contrast else p.priority_bg}; }}
+QPushButton[role="print"] {{ font-size: {f("service_line") + 4}px; font-weight: bold; padding: 16px 36px; }}
+QPushButton[role="print"]:disabled {{ color: {p.disabled_text}; background: {p.disabled_bg};
+    border: {b}px dashed {p.disabled_border}; }}
 QPushButton[role="priority_choice"] {{ font-size: {f("service_line") + 4}px; text-align: left; padding: 20px 28px; }}
 QWidget[role="tile"] {{ background: {p.button_bg}; border: {b}px solid {p.button_border}; border-radius: 16px; }}
 QWidget[role="tile"][pressed="true"] {{ background: {p.pressed_bg}; }}

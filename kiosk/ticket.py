@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from queue_protocol.replies import PrintNotice
 
@@ -68,16 +69,23 @@ def from_reply(result: dict[str, Any]) -> IssuedTicket:
     )
 
 
-def apply_notice(ticket: IssuedTicket, notice: PrintNotice) -> IssuedTicket:
-    """The ticket after a ``print`` notice of its job (other jobs leave it as it is)."""
-    if notice.job != ticket.print_job or ticket.print_state is not PrintState.PRINTING:
-        return ticket
+def job_end(notice: PrintNotice) -> tuple[bool, str] | None:
+    """How a notice ends its job: (printed, why not: paper_out / cover_open / offline / ""); None while on its way."""
     if notice.state == "printed":
-        return replace(ticket, print_state=PrintState.PRINTED)
+        return True, ""
     if notice.state == "failed":
         reason = notice.reason if notice.reason in FAILED_PRINTER else str(notice.printer_status or "")
-        return replace(ticket, print_state=PrintState.FAILED, fail_reason=reason if reason in FAILED_PRINTER else "")
-    return ticket
+        return False, reason if reason in FAILED_PRINTER else ""
+    return None
+
+
+def apply_notice(ticket: IssuedTicket, notice: PrintNotice) -> IssuedTicket:
+    """The ticket after a ``print`` notice of its job (other jobs leave it as it is)."""
+    end = job_end(notice) if notice.job == ticket.print_job and ticket.print_state is PrintState.PRINTING else None
+    if end is None:
+        return ticket
+    printed, reason = end
+    return replace(ticket, print_state=PrintState.PRINTED if printed else PrintState.FAILED, fail_reason=reason)
 
 
 def timed_out(ticket: IssuedTicket) -> IssuedTicket:
@@ -85,6 +93,9 @@ def timed_out(ticket: IssuedTicket) -> IssuedTicket:
     if ticket.print_state is not PrintState.PRINTING:
         return ticket
     return replace(ticket, print_state=PrintState.FAILED, fail_reason="")
+
+
+T = TypeVar("T")
 
 
 class NoticeBuffer:
@@ -96,7 +107,8 @@ class NoticeBuffer:
     def add(self, notice: PrintNotice) -> None:
         self._notices.append(notice)
 
-    def replay(self, ticket: IssuedTicket) -> IssuedTicket:
+    def replay(self, value: T, apply: Callable[[T, PrintNotice], T]) -> T:
+        """``value`` (a ticket, an info page) after every kept notice, applied with ``apply``."""
         for notice in self._notices:
-            ticket = apply_notice(ticket, notice)
-        return ticket
+            value = apply(value, notice)
+        return value

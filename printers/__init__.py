@@ -3,6 +3,7 @@
 A leaf package: it imports nothing from the other Talon packages and no Qt. The server uses::
 
     render_ticket(layout, profile) -> bytes          pure, golden-file tested
+    render_info(info_layout, profile) -> bytes       a service's info page ("what to bring")
     PrinterWorker(url).print(data) -> Future[PrintResult]    one thread per printer
     PrinterWorker(url).status() -> Future[PrinterStatus]
     connect(url) -> Transport; query_status(transport) -> PrinterStatus
@@ -21,7 +22,8 @@ from .errors import (
     TransportError,
     TransportTimeout,
 )
-from .layout import PRINTER_MODELS, PrinterProfile, TicketLayout
+from .info_page import render_info, render_info_image
+from .layout import PRINTER_MODELS, InfoLayout, PrinterProfile, TicketLayout
 from .render import render_ticket, render_ticket_image
 from .status import PrinterStatus, probe, query_status
 from .worker import PrinterWorker, PrintResult
@@ -31,6 +33,7 @@ __all__ = [
     "ConnectError",
     "EmulatedPrinter",
     "EmulatorState",
+    "InfoLayout",
     "LayoutError",
     "PrintFailed",
     "PrintResult",
@@ -48,6 +51,8 @@ __all__ = [
     "parse_url",
     "probe",
     "query_status",
+    "render_info",
+    "render_info_image",
     "render_ticket",
     "render_ticket_image",
 ]

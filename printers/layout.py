@@ -1,7 +1,9 @@
-"""What goes on a ticket (``TicketLayout``) and how a given printer wants it (``PrinterProfile``).
+"""What goes on a ticket (``TicketLayout``) or a service's info page (``InfoLayout``), and how a
+given printer wants it (``PrinterProfile``).
 
-Both are plain frozen values: the server builds a layout from a ticket and an office, looks up
-the printer's profile from configuration, and hands both to ``render.render_ticket``.
+All are plain frozen values: the server builds a layout from a ticket (or a service) and an
+office, looks up the printer's profile from configuration, and hands both to
+``render.render_ticket`` (``info_page.render_info``).
 The vendor differences we know of live in one table, ``PRINTER_MODELS``.
 """
 
@@ -28,6 +30,10 @@ LABELS: dict[str, dict[str, str]] = {
         "wait": "Ожидание: ~{n} мин",
         "pin": "PIN-код: {pin}",
         "scan": "Статус очереди — по QR-коду",
+        "documents": "Что взять с собой",
+        "no_documents": "Какие документы нужны, подскажет администратор зала или специалист в окне.",
+        "hours": "Часы работы",
+        "printed_on": "Распечатано {date}",
     },
     "en": {
         "your_number": "Your number",
@@ -35,6 +41,10 @@ LABELS: dict[str, dict[str, str]] = {
         "wait": "Estimated wait: ~{n} min",
         "pin": "PIN: {pin}",
         "scan": "Scan for your queue status",
+        "documents": "What to bring",
+        "no_documents": "The hall administrator or the specialist at the window will tell you which documents you need.",
+        "hours": "Opening hours",
+        "printed_on": "Printed {date}",
     },
 }
 
@@ -94,6 +104,36 @@ class TicketLayout:
         if self.estimated_wait_min is not None:
             lines.append(self.label("wait", n=self.estimated_wait_min))
         return lines
+
+
+@dataclass(frozen=True, slots=True)
+class InfoLayout:
+    """A service's info page: what to bring, to take home.  Printed in ``lang`` (the kiosk's).
+
+    ``documents`` are one document per item (printed as bullets, wrapped with a hanging
+    indent); ``hours`` are ready-made lines ("Пн-Пт 08:00-20:00"); ``printed_on`` the office's
+    local date as text (the renderer has no clock).
+    """
+
+    office_name: str
+    service_name: str
+    description: str = ""
+    documents: tuple[str, ...] = ()
+    hours: tuple[str, ...] = ()
+    printed_on: str = ""
+    footer: str = ""
+    lang: Lang = "ru"
+    logo: Image.Image | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.lang not in LABELS:
+            raise LayoutError(f"lang must be one of {sorted(LABELS)}, not {self.lang!r}")
+        if not self.service_name.strip():
+            raise LayoutError("an info page needs a service name")
+
+    def label(self, key: str, **values: object) -> str:
+        """A printed label in the page's language."""
+        return LABELS[self.lang][key].format(**values)
 
 
 # Known printer families -> profile defaults. "codepage_table" is the ESC t number of CP866.

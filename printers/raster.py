@@ -139,7 +139,7 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return lines
 
 
-class _Canvas:
+class Canvas:
     """A tall white page we draw down, then crop to the used height."""
 
     def __init__(self, width: int, scale: float) -> None:
@@ -152,11 +152,11 @@ class _Canvas:
         return max(8, round(size * self.scale))
 
     def text(self, text: str, size: float, bold: bool = False, gap: float = 6,
-             inverse: bool = False) -> None:
+             inverse: bool = False, align_left: bool = False) -> None:
         font = _font(self.px(size), bold)
         ascent, descent = font.getmetrics()
         for line in _wrap(text, font, self.width - 2 * self.margin):
-            left = (self.width - font.getlength(line)) / 2
+            left = self.margin if align_left else (self.width - font.getlength(line)) / 2
             if inverse:
                 pad = self.px(6)
                 self.draw.rectangle((left - 2 * pad, self.y, self.width - left + 2 * pad,
@@ -164,6 +164,17 @@ class _Canvas:
                 self.draw.text((left, self.y + pad // 2), line, font=font, fill=255)
             else:
                 self.draw.text((left, self.y), line, font=font, fill=0)
+            self.y += ascent + descent + self.px(2)
+        self.y += self.px(gap)
+
+    def bullet(self, text: str, size: float, gap: float = 4) -> None:
+        """A list item: a bullet at the margin, the text wrapped beside it (a hanging indent)."""
+        font = _font(self.px(size), False)
+        ascent, descent = font.getmetrics()
+        indent = int(font.getlength("\u2022  "))
+        self.draw.text((self.margin, self.y), "\u2022", font=font, fill=0)
+        for line in _wrap(text, font, self.width - 2 * self.margin - indent) or [""]:
+            self.draw.text((self.margin + indent, self.y), line, font=font, fill=0)
             self.y += ascent + descent + self.px(2)
         self.y += self.px(gap)
 
@@ -195,7 +206,7 @@ class _Canvas:
 
 def render_ticket_image(layout: TicketLayout, profile: PrinterProfile) -> Image.Image:
     """The ticket drawn as a 1-bit image, ``profile.dots_per_line`` wide (384 or 576 px)."""
-    canvas = _Canvas(profile.dots_per_line, profile.dots_per_line / 576)
+    canvas = Canvas(profile.dots_per_line, profile.dots_per_line / 576)
     if layout.logo is not None:
         canvas.paste(fit_logo(layout.logo, profile.dots_per_line))
     canvas.text(layout.office_name, 26, bold=True, gap=2)

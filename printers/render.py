@@ -31,11 +31,11 @@ from .raster import (
     render_ticket_image,
 )
 
-__all__ = ["render_ticket", "render_ticket_image"]
+__all__ = ["EscPosBuilder", "render_ticket", "render_ticket_image"]
 
 ESC, GS, LF = b"\x1b", b"\x1d", b"\n"
 INIT = ESC + b"@"
-ALIGN_CENTER = ESC + b"a\x01"
+ALIGN_LEFT, ALIGN_CENTER = ESC + b"a\x00", ESC + b"a\x01"
 BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 REVERSE_ON, REVERSE_OFF = GS + b"B\x01", GS + b"B\x00"
 FEED_LINES = 6  # lines fed at the end of an uncut ticket, as python-escpos feeds before a cut
@@ -55,8 +55,8 @@ def number_scale(number: str, columns: int) -> int:
     return 1
 
 
-class _Builder:
-    """Appends commands and CP866 text lines to a python-escpos ``Dummy``."""
+class EscPosBuilder:
+    """Appends commands and CP866 text lines to a python-escpos ``Dummy`` (tickets and info pages)."""
 
     def __init__(self, profile: PrinterProfile) -> None:
         self.profile = profile
@@ -72,6 +72,17 @@ class _Builder:
         for line in textwrap.wrap(clean, width, break_on_hyphens=False) or [""]:
             self.raw(line.encode(codepage.CP866) + LF)
 
+    def bullet(self, text: str, mark: str = "\u00b7 ") -> None:
+        """One list item: ``mark`` then ``text``, continuation lines indented under the text."""
+        clean = codepage.sanitize(text)
+        indent = " " * len(mark)
+        for line in textwrap.wrap(clean, self.profile.columns, initial_indent=mark, subsequent_indent=indent,
+                                  break_on_hyphens=False) or [mark]:
+            self.raw(line.encode(codepage.CP866) + LF)
+
+    def rule(self) -> None:
+        self.raw(b"-" * self.profile.columns + LF)
+
     def image(self, image: Image.Image) -> None:
         self.raw(raster_bytes(centred(image, self.profile.dots_per_line)))
 
@@ -81,6 +92,12 @@ class _Builder:
             self.printer.qr(payload, ec=QR_ECLEVEL_M, size=module, model=QR_MODEL_2, native=True)
         else:
             self.image(qr_image(payload, module))
+
+    def begin(self, logo: Image.Image | None) -> None:
+        """``ESC @``, the printer's CP866 table, centred, and the logo if any: how every text page starts."""
+        self.raw(INIT + ESC + b"t" + bytes([self.profile.codepage_table]) + ALIGN_CENTER)
+        if logo is not None:
+            self.image(fit_logo(logo, self.profile.dots_per_line))
 
     def finish(self) -> bytes:
         if self.profile.cut:
@@ -94,15 +111,13 @@ def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
     """ESC/POS bytes printing ``layout`` on a printer described by ``profile``."""
     if profile.mode == "raster":
         return _render_raster(layout, profile)
-    out = _Builder(profile)
-    out.raw(INIT + ESC + b"t" + bytes([profile.codepage_table]) + ALIGN_CENTER)
-    if layout.logo is not None:
-        out.image(fit_logo(layout.logo, profile.dots_per_line))
+    out = EscPosBuilder(profile)
+    out.begin(layout.logo)
     out.raw(BOLD_ON)
     out.lines(layout.office_name)
     out.raw(BOLD_OFF)
     out.lines(layout.service_name)
-    out.raw(b"-" * profile.columns + LF)
+    out.rule()
     out.lines(layout.label("your_number"))
     number = codepage.sanitize(layout.number).strip()
     scale = number_scale(number, profile.columns)
@@ -125,13 +140,13 @@ def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
         out.lines(layout.label("pin", pin=layout.pin))
         out.raw(BOLD_OFF + size_command(1, 1))
     if layout.footer:
-        out.raw(b"-" * profile.columns + LF)
+        out.rule()
         out.lines(layout.footer)
     return out.finish()
 
 
 def _render_raster(layout: TicketLayout, profile: PrinterProfile) -> bytes:
-    out = _Builder(profile)
+    out = EscPosBuilder(profile)
     out.raw(INIT + ALIGN_CENTER)
     out.raw(raster_bytes(render_ticket_image(layout, profile)))
     return out.finish()

@@ -19,7 +19,17 @@ from .codec import (
     result_as,
     should_reconnect,
 )
-from .enums import Channel, EventType, LoadLevel, PrinterStatus, Result, Role, TicketState, WindowStatus
+from .enums import (
+    Channel,
+    EventType,
+    LoadLevel,
+    PrinterStatus,
+    PrintJobKind,
+    Result,
+    Role,
+    TicketState,
+    WindowStatus,
+)
 from .messages import CLIENT_MESSAGES, MESSAGE_FOR_VERB, ROLES_FOR_VERB, VERBS, ClientMessage, verbs_for
 from .replies import (
     ErrorBody,
@@ -39,7 +49,7 @@ __all__ = [
     "CLIENT_MESSAGES", "MAX_FRAME", "MESSAGE_FOR_VERB", "PROTOCOL_VERSION", "RESULT_FOR_VERB",
     "ROLES_FOR_VERB", "VERBS", "Channel", "ClientMessage", "CloseCode", "ErrorBody", "ErrorCode",
     "ErrorReply", "EventMessage", "EventType", "Health", "LoadLevel", "LoadReport", "OfficeView",
-    "PrintNotice", "PrinterNotice", "PrinterStatus", "ProtocolError", "Reply", "Result", "Role", "ServerMessage",
+    "PrintJobKind", "PrintNotice", "PrinterNotice", "PrinterStatus", "ProtocolError", "Reply", "Result", "Role", "ServerMessage",
     "Snapshot", "TicketState",
     "WindowStatus", "WireEvent", "encode", "encode_bytes", "error_reply", "format_utc", "parse_client",
     "parse_server", "parse_utc", "result_as", "should_reconnect", "verbs_for",

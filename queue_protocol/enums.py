@@ -102,6 +102,20 @@ class PrintJobState(enum.StrEnum):
     FAILED = "failed"      # given up: the kiosk shows the ticket on screen instead
 
 
+class Lang(enum.StrEnum):
+    """A language a visitor reads: what a kiosk shows and an info page is printed in."""
+
+    RU = "ru"
+    EN = "en"
+
+
+class PrintJobKind(enum.StrEnum):
+    """What a print job prints."""
+
+    TICKET = "ticket"      # a visitor's ticket (ticket.issue, ticket.reprint)
+    INFO = "info"          # a service's info page: what to bring (service.print_info)
+
+
 class LoadLevel(enum.StrEnum):
     """A service's colour on /api/load: its average wait against the walk-in norm."""
 

@@ -18,7 +18,7 @@ from typing import Annotated, Final, Literal
 import msgspec
 from msgspec import Meta
 
-from .enums import Channel, Result, Role
+from .enums import Channel, Lang, Result, Role
 
 # -- bounds (the core's own limits are mirrored; tests/protocol/test_protocol_mirror.py checks) --
 
@@ -123,6 +123,16 @@ class TicketReprint(ClientMessage, tag="ticket.reprint", frozen=True, kw_only=Tr
 class PrinterStatusQuery(ClientMessage, tag="printer.status", frozen=True, kw_only=True):
     """A kiosk asks about its own printer; a manager about one printer or all (``printer`` null)."""
 
+    printer: Id | None = None
+    office: Id | None = None
+
+
+class ServicePrintInfo(ClientMessage, tag="service.print_info", frozen=True, kw_only=True):
+    """Print a service's info page (what to bring) in ``lang``: a kiosk on its own printer, a
+    manager on the office printer it names."""
+
+    service: Id
+    lang: Lang = Lang.RU
     printer: Id | None = None
     office: Id | None = None
 
@@ -260,7 +270,7 @@ class StatsReport(ClientMessage, tag="stats.report", frozen=True, kw_only=True):
 
 
 CLIENT_MESSAGES: Final[tuple[type[ClientMessage], ...]] = (
-    Hello, Ping, Resync, TicketIssue, TicketReprint, PrinterStatusQuery, CallNext, CallTicket,
+    Hello, Ping, Resync, TicketIssue, TicketReprint, PrinterStatusQuery, ServicePrintInfo, CallNext, CallTicket,
     TicketRecall, TicketStart, TicketFinish, TicketNoShow, TicketPostpone, TicketTransfer,
     TicketCancel, WindowOpen, WindowBreak, WindowResume, WindowClose, TicketReactivate,
     TicketSetPriority, WindowSetServices, ServiceSetActive, BoardSetText, ConfigReload,
@@ -291,6 +301,7 @@ ROLES_FOR_VERB: Final[dict[str, frozenset[Role]]] = {
     "ticket.issue": frozenset({Role.KIOSK}) | _STAFF,
     "ticket.reprint": _KIOSK_AND_MANAGERS,
     "printer.status": _KIOSK_AND_MANAGERS,
+    "service.print_info": _KIOSK_AND_MANAGERS,
     "call.next": _STAFF,
     "call.ticket": _STAFF,
     "ticket.recall": _STAFF,

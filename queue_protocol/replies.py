@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from .enums import EventType, PrinterStatus, PrintJobState, TicketState
+from .enums import EventType, PrinterStatus, PrintJobKind, PrintJobState, TicketState
 from .views import OfficeView
 from .wire_time import Timestamp
 
@@ -88,14 +88,18 @@ class Notice(msgspec.Struct, frozen=True, tag_field="type"):
 
 
 class PrintNotice(Notice, tag="print", frozen=True, kw_only=True):
-    """A print job changed state; sent to the kiosk that issued the ticket and to staff.
+    """A print job changed state; sent to the kiosk that asked for it and to staff.
 
-    ``failed`` tells the kiosk to show the ticket on screen (the ticket itself is in the queue).
+    ``kind`` "ticket": ``failed`` tells the kiosk to show the ticket on screen (the ticket
+    itself is in the queue).  ``kind`` "info": a service's info page (``service``); ``ticket``
+    and ``label`` are "" (always sent, so clients older than ``kind`` still decode it).
     """
 
     job: str
-    ticket: str
-    label: str
+    kind: PrintJobKind = PrintJobKind.TICKET
+    ticket: str = ""
+    label: str = ""
+    service: str | None = None            # info pages: the service printed
     printer: str
     state: PrintJobState
     reason: str = ""                      # failed: paper_out, cover_open, offline, timeout, io_error, ...

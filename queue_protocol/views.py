@@ -204,6 +204,16 @@ class ReprintResult(View, frozen=True, kw_only=True):
     print_job: str
 
 
+class PrintInfoResult(View, frozen=True, kw_only=True):
+    """``service.print_info``: the info page's job; ``print`` notices with this job tell how it ends."""
+
+    office: str
+    service: str
+    printer: str
+    print_job: str
+    printer_status: PrinterStatus | None = None   # as last seen: paper_out etc. means it will fail
+
+
 class PrinterView(View, frozen=True, kw_only=True):
     printer: str
     office: str
@@ -279,6 +289,7 @@ RESULT_FOR_VERB: Final[dict[str, type[View]]] = {
     "ticket.issue": IssueResult,
     "ticket.reprint": ReprintResult,
     "printer.status": PrinterStatusResult,
+    "service.print_info": PrintInfoResult,
     **dict.fromkeys(_TICKET_VERBS, TicketResult),
     **dict.fromkeys(_WINDOW_VERBS, WindowResult),
     "service.set_active": ServiceResult,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QPushButton,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import i18n
+from ..info_print import InfoPrintState, fail_key
 from ..listmodels import IdRole
 from ..model import KioskModel, Screen
 from .chrome import button, label
@@ -117,8 +119,18 @@ class HomePage(QWidget):
         self.area.verticalScrollBar().setValue(0)
 
 
+_PRINT_BUTTON = {None: "info_print", InfoPrintState.PRINTING: "info_printing", InfoPrintState.PRINTED: "info_printed",
+                 InfoPrintState.FAILED: "info_print"}
+
+
 class ServicePage(QWidget):
-    """One service: its queue now, what to bring (when the server sends it), the big button."""
+    """One service: its queue now, what to bring (when the server sends it), the big button.
+
+    A kiosk with a printer has "print" between "back" and "start over": the page on paper to take
+    home, and just above that row what became of the printout (printing, take it, or take a photo
+    instead).  Out of the touch-scrolled area on purpose: the scroller holds a quick tap's press
+    back, and a button needs both halves of a tap.
+    """
 
     def __init__(self, model: KioskModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,17 +156,34 @@ class ServicePage(QWidget):
         self.take = button("take_ticket", "primary", self)
         self.take.setMinimumHeight(170)
         self.take.clicked.connect(model.take_ticket)
+        self.print_note = label("note", self, center=True)       # printing, or take the page
+        self.print_failure = label("banner", self, center=True)  # take a photo of this page instead
         nav, self.back, self.home = nav_row(self, model, home=True)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(48, 28, 48, 24)
-        box.setSpacing(22)
-        box.addWidget(self.area, 1)
-        box.addWidget(self.banner)
-        box.addWidget(self.message)
-        box.addWidget(self.take)
-        box.addLayout(nav)
+        self.print = button("print_info", "print", self)
+        self.print.setMinimumHeight(100)
+        self.print.clicked.connect(model.print_info)
+        nav.insertWidget(1, self.print)
+        controls = QVBoxLayout()
+        controls.setSpacing(22)
+        controls.addStretch(1)   # landscape: the buttons at the bottom of their column
+        for widget in (self.banner, self.message, self.take, self.print_note, self.print_failure):
+            controls.addWidget(widget)
+        controls.addLayout(nav)
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.setContentsMargins(48, 28, 48, 24)
+        self._box.setSpacing(22)
+        self._box.addWidget(self.area, 1)
+        self._box.addLayout(controls)
         model.busy_changed.connect(lambda _busy: self.render())
         model.message_changed.connect(lambda _text: self.render())
+        model.info_print_changed.connect(self.render)
+
+    def resizeEvent(self, event: object) -> None:
+        """Landscape: the page's text beside the buttons, so what to bring stays readable (and photographable)."""
+        landscape = self.width() > self.height() * 1.4
+        self._box.setDirection(QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom)
+        self._box.setStretch(0, 3 if landscape else 1)
+        self._box.setStretch(1, 2 if landscape else 0)
 
     def render(self) -> None:
         m = self._model
@@ -172,6 +201,7 @@ class ServicePage(QWidget):
         documents = entry.documents(lang)
         self.docs_title.setText(m.tr("documents"))
         self.docs.setText("\n".join(f"•  {d}" for d in documents) if documents else m.tr("documents_missing"))
+        self._render_print()
         self.letter.setText(m.tr("service_letter", prefix=entry.prefix) if entry.prefix else "")
         self.letter.setVisible(bool(entry.prefix))
         self.banner.render()
@@ -185,6 +215,22 @@ class ServicePage(QWidget):
             self.home.setText("⌂  " + m.tr("home"))
             self.home.setEnabled(not m.busy)
         self.back.setEnabled(not m.busy)
+
+
+    def _render_print(self) -> None:
+        """The print button and, above its row, what became of the printout."""
+        m = self._model
+        info = m.info_print if m.info_print is not None and m.info_print.service == m.service else None
+        state = info.state if info is not None else None
+        self.print.setVisible(m.can_print_info)
+        self.print.setEnabled(state not in (InfoPrintState.PRINTING, InfoPrintState.PRINTED))
+        self.print.setText(m.tr(_PRINT_BUTTON[state]))
+        failed = info is not None and info.state is InfoPrintState.FAILED
+        self.print_failure.setText(m.tr(fail_key(info.fail_reason)) if info is not None and failed else "")
+        self.print_failure.setVisible(failed)
+        note = {InfoPrintState.PRINTING: "info_printing_note", InfoPrintState.PRINTED: "info_printed_note"}.get(state)  # type: ignore[arg-type]
+        self.print_note.setText(m.tr(note) if note else "")
+        self.print_note.setVisible(note is not None)
 
 
 class PriorityPage(QWidget):

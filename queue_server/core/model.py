@@ -45,6 +45,11 @@ class Placement(enum.StrEnum):
     END = "end"                # behind everyone, as if it had just been issued
 
 
+def text_lines(text: str) -> list[str]:
+    """The non-blank lines of a multi-line configuration text (a service's documents), stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 @dataclass(frozen=True, slots=True)
 class Service:
     """A leaf of the service tree a visitor can take a ticket for, or a category (a branch)."""

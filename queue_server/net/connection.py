@@ -271,6 +271,10 @@ class Connection:
             self.server.fanout.publish(outcome.office, outcome.events)
         for order in outcome.prints:
             self.server.spool.submit(order.office, order.printer, order.job, order.people_ahead, order.wait_s)
+        for job_id in outcome.replayed_jobs:   # a retry: its first notices may have gone to a lost connection
+            notice = await self.server.spool.ended_notice(job_id)
+            if notice is not None:
+                self.push_notice(notice.office, encode(notice))
 
     async def _resync(self, message: m.Resync, principal: Principal) -> None:
         if message.office not in principal.offices:

@@ -31,7 +31,7 @@ from queue_protocol import messages as m
 from queue_protocol.codec import ErrorCode
 from queue_protocol.enums import PrinterStatus, Role
 from queue_protocol.replies import ErrorBody, ErrorReply, Reply
-from queue_protocol.views import ReprintResult, ServiceResult, TextResult, WindowResult
+from queue_protocol.views import PrintInfoResult, ReprintResult, ServiceResult, TextResult, WindowResult
 from queue_server.core import commands as c
 from queue_server.core.errors import DomainError, IllegalTransition
 from queue_server.core.events import Event
@@ -83,6 +83,7 @@ class Outcome:
     events: list[Event] = field(default_factory=list)
     after: Callable[[], None] | None = None   # session changes to make once committed
     prints: list[PrintOrder] = field(default_factory=list)
+    replayed_jobs: list[str] = field(default_factory=list)   # print jobs of a stored reply sent again
 
 
 def error(request_id: str | None, code: str, message: str) -> dict[str, Any]:
@@ -175,7 +176,9 @@ class Dispatcher:
         if stored is not None:
             if stored["fingerprint"] != fingerprint(message):
                 return Outcome(error(message.id, ErrorCode.ID_REUSED, f"request id {message.id!r} was used for another request"))
-            return Outcome(stored["reply"], office_id)
+            result = stored["reply"].get("result")
+            job = result.get("print_job") if isinstance(result, dict) else None
+            return Outcome(stored["reply"], office_id, replayed_jobs=[job] if job else [])
         tx.handle(c.Tick(), now)
         prints: list[PrintOrder] = []
         try:
@@ -198,6 +201,28 @@ class Dispatcher:
         tx.on_persist.append(lambda conn: jobs.insert_job(conn, job_id, office_id, ticket.id, printer, device, now))
         prints.append(PrintOrder(office_id, printer, job_id, ahead, wait_s))
         return job_id
+
+    def _print_info(self, tx: OfficeTransaction, p: Principal, msg: m.ServicePrintInfo, office_id: str, now: datetime,
+                    prints: list[PrintOrder]) -> PrintInfoResult:
+        """Queue a service's info page: a kiosk on its own printer, a manager on the one named.
+
+        Printed whatever the service's availability now: what to bring matters for another day too.
+        """
+        service = tx.engine.service(msg.service)
+        if service.is_category:
+            raise DomainError(f"{msg.service!r} is a category, not a service", code="not_a_service")
+        if p.is_public and msg.printer not in (None, p.printer):
+            raise RequestRefused(ErrorCode.FORBIDDEN, "a kiosk prints only on its own printer")
+        printer = p.printer if p.is_public else msg.printer
+        if printer is None or not self.printers.has_printer(office_id, printer):
+            raise RequestRefused(ErrorCode.NO_PRINTER, "no such printer" if printer else "no printer to print on")
+        job_id, device = jobs.new_job_id(), p.user if p.is_public else ""
+        tx.on_persist.append(lambda conn: jobs.insert_info_job(conn, job_id, office_id, service.id, msg.lang.value, printer,
+                                                               device, now))
+        prints.append(PrintOrder(office_id, printer, job_id))
+        status = self.printers.status_of(office_id, printer)
+        return PrintInfoResult(office=office_id, service=service.id, printer=printer, print_job=job_id,
+                               printer_status=PrinterStatus(status) if status else None)
 
     def _reprint(self, tx: OfficeTransaction, p: Principal, msg: m.TicketReprint, office_id: str, now: datetime,
                  prints: list[PrintOrder]) -> ReprintResult:
@@ -252,6 +277,8 @@ class Dispatcher:
                 result = msgspec.structs.replace(result, print_job=job_id,
                                                  printer_status=PrinterStatus(status) if status else None)
             return result, None
+        if isinstance(msg, m.ServicePrintInfo):
+            return self._print_info(tx, p, msg, office_id, now, prints), None
         if isinstance(msg, m.TicketReprint):
             return self._reprint(tx, p, msg, office_id, now, prints), None
         if isinstance(msg, m.WindowOpen):

@@ -28,6 +28,7 @@ from queue_protocol.wire_time import format_utc
 from queue_server.core.engine import QueueEngine
 from queue_server.core.estimates import estimated_wait_seconds
 from queue_server.core.events import Event, EventType
+from queue_server.core.model import text_lines
 from queue_server.core.numbering import local_day
 from queue_server.core.office_state import Ticket
 from queue_server.core.states import TicketState
@@ -44,10 +45,6 @@ PUBLIC_DATA: dict[EventType, tuple[str, ...]] = {
 }
 CALL_TYPES = (EventType.TICKET_CALLED, EventType.TICKET_RECALLED)
 MAX_CALLS = 20
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _utc(moment: datetime | None) -> str | None:
@@ -100,7 +97,7 @@ def office_view(engine: QueueEngine, role: Role, calls: list[CallView], now: dat
             estimated_wait_s=None if service.is_category else estimated_wait_seconds(state, office, service.id, count),
             norm_walk_in_min=service.norm_walk_in_min, norm_appointment_min=service.norm_appointment_min,
             description_ru=service.description_ru, description_en=service.description_en,
-            documents_ru=_lines(service.documents_ru), documents_en=_lines(service.documents_en),
+            documents_ru=text_lines(service.documents_ru), documents_en=text_lines(service.documents_en),
         ))
     names = {o.login: o.display_name for o in office.operators}
     window_names = {w.number: w.name for w in office.windows}

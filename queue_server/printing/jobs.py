@@ -1,4 +1,4 @@
-"""Print job rows: created in the ticket's transaction, then moved along by the spool."""
+"""Print job rows: created in the ticket's (or the info request's) transaction, then moved along by the spool."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
-from queue_protocol.enums import PrintJobState
+from queue_protocol.enums import PrintJobKind, PrintJobState
 from queue_server.core.office_state import Ticket
 from queue_server.store import Store
 from queue_server.store.mapping import ticket_from_row
@@ -20,12 +20,16 @@ from queue_server.store.schema import PrintJobRow, TicketRow
 class Job:
     id: str
     office_id: str
-    ticket_id: str
+    ticket_id: str | None     # kind "ticket"
     printer_id: str
     device_id: str
     state: str
     attempts: int
     created_at: datetime
+    kind: PrintJobKind = PrintJobKind.TICKET
+    service_id: str | None = None   # kind "info"
+    lang: str = "ru"
+    reason: str = ""                # failed: why
 
 
 def new_job_id() -> str:
@@ -34,9 +38,20 @@ def new_job_id() -> str:
 
 def insert_job(conn: Connection, job_id: str, office_id: str, ticket_id: str, printer_id: str, device_id: str,
                now: datetime) -> None:
+    _insert(conn, job_id, office_id, printer_id, device_id, now, kind=PrintJobKind.TICKET.value, ticket_id=ticket_id)
+
+
+def insert_info_job(conn: Connection, job_id: str, office_id: str, service_id: str, lang: str, printer_id: str,
+                    device_id: str, now: datetime) -> None:
+    _insert(conn, job_id, office_id, printer_id, device_id, now, kind=PrintJobKind.INFO.value, service_id=service_id,
+            lang=lang)
+
+
+def _insert(conn: Connection, job_id: str, office_id: str, printer_id: str, device_id: str, now: datetime,
+            **what: str) -> None:
     conn.execute(insert(PrintJobRow).values(
-        id=job_id, office_id=office_id, ticket_id=ticket_id, printer_id=printer_id, device_id=device_id,
-        state=PrintJobState.QUEUED.value, attempts=0, reason="", created_at=now, updated_at=now,
+        id=job_id, office_id=office_id, printer_id=printer_id, device_id=device_id,
+        state=PrintJobState.QUEUED.value, attempts=0, reason="", created_at=now, updated_at=now, **what,
     ))
 
 
@@ -48,19 +63,20 @@ def mark(store: Store, job_id: str, state: PrintJobState, now: datetime, reason:
         conn.execute(update(PrintJobRow).where(PrintJobRow.id == job_id).values(**values))
 
 
-def load(store: Store, job_id: str) -> tuple[Job, Ticket] | None:
+def load(store: Store, job_id: str) -> tuple[Job, Ticket | None] | None:
+    """The job and, for a ticket's job, its ticket (None for an info page)."""
     with Session(store.engines.read) as orm:
-        row = orm.execute(select(PrintJobRow, TicketRow).join(TicketRow, TicketRow.id == PrintJobRow.ticket_id)
-                           .where(PrintJobRow.id == job_id)).first()
+        row = orm.execute(select(PrintJobRow, TicketRow).outerjoin(TicketRow, TicketRow.id == PrintJobRow.ticket_id)
+                          .where(PrintJobRow.id == job_id)).first()
         if row is None:
             return None
         job_row, ticket_row = row
-        return _job(job_row), ticket_from_row(ticket_row)
+        return _job(job_row), ticket_from_row(ticket_row) if ticket_row is not None else None
 
 
 def _job(row: PrintJobRow) -> Job:
     return Job(row.id, row.office_id, row.ticket_id, row.printer_id, row.device_id, row.state, row.attempts,
-               row.created_at)
+               row.created_at, PrintJobKind(row.kind), row.service_id, row.lang, row.reason)
 
 
 def issued_by(conn: Connection, ticket_id: str) -> tuple[str, str] | None:

@@ -1,15 +1,25 @@
-"""A ticket of the queue -> the printed ticket's layout (DOMAIN.md, "The ticket")."""
+"""A ticket of the queue -> the printed ticket's layout (DOMAIN.md, "The ticket"); a service ->
+its printed info page ("what to bring", from the configuration)."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from itertools import groupby
+from typing import Literal
 
-from printers import PrinterProfile, TicketLayout
+from printers import InfoLayout, PrinterProfile, TicketLayout
 from queue_server.config import PrinterSpec
-from queue_server.core.model import Office
+from queue_server.config.hours import format_intervals
+from queue_server.core.model import Office, OpeningHours, Service, text_lines
 from queue_server.core.office_state import Ticket
 
 FOOTER_RU = "Следите за табло. Талон действителен сегодня."
+INFO_FOOTER = {"ru": "Список документов может измениться — уточняйте у специалиста в окне.",
+               "en": "The list may change: please check with the specialist at the window."}
+DAY_NAMES = {"ru": ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+CLOSED = {"ru": "выходной", "en": "closed"}
+Lang = Literal["ru", "en"]
 
 
 def pin_of(ticket: Ticket) -> str:
@@ -31,3 +41,33 @@ def ticket_layout(office: Office, ticket: Ticket, people_ahead: int | None, wait
 
 def profile_for(spec: PrinterSpec) -> PrinterProfile:
     return PrinterProfile.for_model(spec.model.value, **spec.profile_overrides())
+
+
+def hours_lines(hours: OpeningHours, lang: Lang) -> tuple[str, ...]:
+    """The weekly hours as printed: runs of days with the same hours ("Пн-Пт 08:00-20:00"); none
+    when the configuration gives no hours at all (an office that is simply always open)."""
+    if not any(hours.weekly.get(day) for day in range(7)):
+        return ()
+    names, lines = DAY_NAMES[lang], []
+    for intervals, run in groupby(range(7), key=lambda day: tuple(hours.weekly.get(day, ()))):
+        days = list(run)
+        when = names[days[0]] if len(days) == 1 else f"{names[days[0]]}-{names[days[-1]]}"
+        lines.append(f"{when} {', '.join(format_intervals(intervals)) if intervals else CLOSED[lang]}")
+    return tuple(lines)
+
+
+def info_layout(office: Office, service: Service, lang: Lang, now: datetime) -> InfoLayout:
+    """The info page of ``service`` in ``lang`` (Russian where the configuration has no English)."""
+    english = lang == "en"
+
+    def pick(ru: str, en: str) -> str:
+        return en if english and en.strip() else ru
+
+    documents = pick(service.documents_ru, service.documents_en)
+    return InfoLayout(
+        office_name=pick(office.name, office.name_en), service_name=pick(service.name_ru, service.name_en),
+        description=pick(service.description_ru, service.description_en),
+        documents=tuple(text_lines(documents)),
+        hours=hours_lines(office.hours, lang), printed_on=office.local(now).strftime("%d.%m.%Y"),
+        footer=INFO_FOOTER[lang], lang=lang,
+    )

@@ -1,12 +1,13 @@
-"""The print spool: every printed ticket is a durable job, and nothing on the event loop blocks.
+"""The print spool: every printed ticket (or info page) is a durable job; nothing on the event loop blocks.
 
 Theory of operation
 -------------------
 A kiosk's ``ticket.issue`` writes the ticket and its print job (``queued``) in one
-transaction.  After the reply, the job is handed to its printer's lane: one asyncio task per
-printer that takes jobs in order, marks them ``printing``, renders the ticket (in a thread:
-raster mode draws an image) and gives the bytes to the printer's ``PrinterWorker`` thread,
-which checks the printer's status (DLE EOT) and writes with short timeouts.  A printer that
+transaction; ``service.print_info`` writes an info page's job with its reply.  After the
+reply, the job is handed to its printer's lane: one asyncio task per printer that takes jobs
+in order, marks them ``printing``, renders the ticket or the info page (in a thread: raster
+mode draws an image) and gives the bytes to the printer's ``PrinterWorker`` thread, which
+checks the printer's status (DLE EOT) and writes with short timeouts.  A printer that
 reports paper out, cover open or offline fails the job at once; a timeout or an I/O error is
 tried again after 1 s and 3 s — but once a job timed out, the jobs behind it get one try each
 until the printer answers again, so a dead printer does not hold every kiosk for 7 s a ticket.
@@ -26,17 +27,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from printers import PrinterStatus, PrinterWorker, PrintFailed, render_ticket
+from printers import PrinterProfile, PrinterStatus, PrinterWorker, PrintFailed, render_info, render_ticket
 from queue_protocol.enums import PrinterStatus as WireStatus
-from queue_protocol.enums import PrintJobState
+from queue_protocol.enums import PrintJobKind, PrintJobState
 from queue_protocol.replies import PrinterNotice, PrintNotice
 from queue_protocol.views import PrinterView
 from queue_protocol.wire_time import format_utc
 from queue_server.config import PrinterSpec, Site
+from queue_server.core.office_state import Ticket
 from queue_server.store import Store
 
 from . import jobs
-from .layouts import profile_for, ticket_layout
+from .layouts import Lang, info_layout, profile_for, ticket_layout
 
 log = logging.getLogger("talon.spool")
 RETRY_DELAYS = (1.0, 3.0)
@@ -133,7 +135,7 @@ class Spool:
                 await self.in_db(jobs.mark, self.store, job_id, PrintJobState.FAILED, datetime.now(UTC), "internal")
                 loaded = await self.in_db(jobs.load, self.store, job_id)
                 if loaded is not None:
-                    self._job_notice(loaded[0], loaded[1].label, PrintJobState.FAILED, "internal")
+                    self._job_notice(loaded[0], _label(loaded[1]), PrintJobState.FAILED, "internal")
 
     async def _print(self, key: tuple[str, str], lane: Lane, job_id: str, people_ahead: int | None,
                      wait_s: float | None) -> None:
@@ -141,10 +143,9 @@ class Spool:
         if loaded is None or loaded[0].state not in (PrintJobState.QUEUED, PrintJobState.PRINTING):
             return
         job, ticket = loaded
-        office = self.site.office(job.office_id).office
-        self._job_notice(job, ticket.label, PrintJobState.PRINTING)
-        layout = ticket_layout(office, ticket, people_ahead, wait_s)
-        data = await asyncio.to_thread(render_ticket, layout, profile_for(lane.spec))
+        label = _label(ticket)
+        self._job_notice(job, label, PrintJobState.PRINTING)
+        data = await asyncio.to_thread(self._render, job, ticket, profile_for(lane.spec), people_ahead, wait_s)
         reason = "timeout"
         tries = 1 if lane.unanswered else len(RETRY_DELAYS) + 1
         for attempt in range(tries):
@@ -160,17 +161,42 @@ class Spool:
                 continue
             lane.unanswered = False
             await self.in_db(jobs.mark, self.store, job_id, PrintJobState.PRINTED, datetime.now(UTC))
-            self._job_notice(job, ticket.label, PrintJobState.PRINTED)
+            self._job_notice(job, label, PrintJobState.PRINTED)
             return
         lane.unanswered = reason == "timeout"
         await self.in_db(jobs.mark, self.store, job_id, PrintJobState.FAILED, datetime.now(UTC), reason)
-        self._job_notice(job, ticket.label, PrintJobState.FAILED, reason)
+        self._job_notice(job, label, PrintJobState.FAILED, reason)
+
+    def _render(self, job: jobs.Job, ticket: Ticket | None, profile: PrinterProfile, people_ahead: int | None,
+                wait_s: float | None) -> bytes:
+        """The job's bytes (in a thread: raster mode draws an image)."""
+        office = self.site.office(job.office_id).office
+        if job.kind is PrintJobKind.INFO:
+            service = next((s for s in office.services if s.id == job.service_id), None)
+            if service is None:   # a configuration reload removed it since
+                raise LookupError(f"info job {job.id}: no service {job.service_id!r} any more")
+            lang: Lang = "en" if job.lang == "en" else "ru"
+            return render_info(info_layout(office, service, lang, datetime.now(UTC)), profile)
+        assert ticket is not None, f"ticket job {job.id} without its ticket"
+        return render_ticket(ticket_layout(office, ticket, people_ahead, wait_s), profile)
+
+    async def ended_notice(self, job_id: str) -> PrintNotice | None:
+        """How a job ended, if it did: for a client whose retry was answered from the stored reply,
+        which may have missed the notice on the connection it lost."""
+        loaded = await self.in_db(jobs.load, self.store, job_id)
+        if loaded is None or loaded[0].state not in (PrintJobState.PRINTED, PrintJobState.FAILED):
+            return None   # still on its way: its next notices reach every connection of the device
+        job, ticket = loaded
+        return self._notice(job, _label(ticket), PrintJobState(job.state), job.reason)
 
     def _job_notice(self, job: jobs.Job, label: str, state: PrintJobState, reason: str = "") -> None:
+        self.notify(job.office_id, self._notice(job, label, state, reason), job.device_id)
+
+    def _notice(self, job: jobs.Job, label: str, state: PrintJobState, reason: str) -> PrintNotice:
         status = self.status_of(job.office_id, job.printer_id)
-        notice = PrintNotice(office=job.office_id, job=job.id, ticket=job.ticket_id, label=label, printer=job.printer_id,
-                             state=state, reason=reason, printer_status=WireStatus(status) if status else None)
-        self.notify(job.office_id, notice, job.device_id)
+        return PrintNotice(office=job.office_id, job=job.id, kind=job.kind, ticket=job.ticket_id or "", label=label,
+                           service=job.service_id, printer=job.printer_id, state=state, reason=reason,
+                           printer_status=WireStatus(status) if status else None)
 
     # -- printer status -----------------------------------------------------------------
 
@@ -196,3 +222,8 @@ class Spool:
                 except Exception:
                     log.exception("status of printer %s/%s", *key)
             await asyncio.sleep(STATUS_POLL_S)
+
+
+def _label(ticket: Ticket | None) -> str:
+    """The ticket's label for its notices; "" for an info page."""
+    return ticket.label if ticket is not None else ""

@@ -209,16 +209,20 @@ class ReplyRow(Base):
 
 
 class PrintJobRow(Base):
-    """One printed ticket: queued -> printing -> printed, or failed with a reason.
+    """One printed ticket or info page: queued -> printing -> printed, or failed with a reason.
 
-    Written in the same transaction as the ticket it prints, so a ticket is never issued
-    without its job and a retried ``ticket.issue`` never queues a second one.
+    Written in the same transaction as the ticket it prints (or the reply of ``service.print_info``),
+    so a ticket is never issued without its job and a retried request never queues a second one.
+    ``kind`` "ticket" has ``ticket_id``; ``kind`` "info" has ``service_id`` and ``lang`` instead.
     """
 
     __tablename__ = "print_jobs"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     office_id: Mapped[str] = mapped_column(ForeignKey("offices.id"))
-    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id"))
+    kind: Mapped[str] = mapped_column(String(16), default="ticket")
+    ticket_id: Mapped[str | None] = mapped_column(ForeignKey("tickets.id"))
+    service_id: Mapped[str | None] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8), default="ru")
     printer_id: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(16))

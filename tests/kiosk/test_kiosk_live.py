@@ -10,8 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from kiosk.info_print import InfoPrintState
+from kiosk.link import INFO_TAG
 from kiosk.model import Screen
 from kiosk.ticket import PrintState
+from printers import codepage
 
 WAIT_MS = 10_000
 
@@ -191,6 +194,108 @@ def test_landscape_keeps_every_control_on_screen(qtbot: Any, make_kiosk: Any, op
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: window.height() == 1080, timeout=2_000)
     go_to_passport(qtbot, window)
-    for widget in (window.service.take, window.service.back, window.toolbar.large):
+    for widget in (window.service.take, window.service.back, window.service.print, window.toolbar.large):
         bottom = widget.mapTo(window, widget.rect().bottomLeft()).y()
         assert widget.isVisible() and bottom <= 1080, widget.objectName()
+
+
+def info_requests(window: Any) -> list[str]:
+    """The request ids of the service.print_info requests the kiosk's bridge finished (filled as they finish)."""
+    finished: list[str] = []
+    window.model._link.bridge.request_finished.connect(
+        lambda tag, ok, result: finished.append(tag[len(INFO_TAG):]) if tag.startswith(INFO_TAG) else None)
+    return finished
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_print_this_page_gives_the_documents_on_screen_on_paper_once(
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    page = window.service
+    go_to_passport(qtbot, window)
+    printed_before = len(printer.emulator.tickets)
+    finished = info_requests(window)
+    assert page.print.isVisible() and page.print.isEnabled() and page.print.text() == "Распечатать"
+    assert page.print.mapTo(window, page.print.rect().topLeft()).y() > window.height() * 2 / 3   # within reach
+    tap(qtbot, page.print)
+    model.print_info()          # a double tap while it prints ...
+    tap(qtbot, page.print)
+    qtbot.waitUntil(lambda: model.info_print is not None and model.info_print.state is InfoPrintState.PRINTED,
+                    timeout=WAIT_MS)
+    tap(qtbot, page.print)      # ... and one after: a page a visit
+    assert page.print_note.isVisible() and page.print_note.text() == "Возьмите лист из принтера"
+    assert not page.print.isEnabled() and page.print.text() == "Напечатано" and not page.print_failure.isVisible()
+    [paper] = printer.emulator.wait_for_tickets(printed_before + 1, 5)[printed_before:]
+    qtbot.wait(500)
+    assert len(printer.emulator.tickets) == printed_before + 1 and len(finished) == 1
+    on_paper = flat(paper.text)
+    documents = model.catalog.entry("passport").documents("ru")
+    assert len(documents) >= 3 and all(f"· {codepage.sanitize(d)}" in on_paper for d in documents)
+    assert all(d in page.docs.text() for d in documents)
+    assert paper.find("Паспорт РФ") is not None and paper.find("Что взять с собой:") is not None
+    tap(qtbot, page.back)       # leaving the page forgets its printout: the next visitor may print again
+    tap(qtbot, tile(window, "passport"))
+    assert model.info_print is None and page.print.isEnabled() and not page.print_note.isVisible()
+
+
+def test_an_info_page_whose_reply_was_lost_is_asked_again_with_its_id_and_prints_once(
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+    window = make_kiosk(print_watchdog_s=7.0)   # within WAIT_MS: a lost notice fails with what the kiosk heard
+    model = window.model
+    go_to_passport(qtbot, window)
+    printed_before = len(printer.emulator.tickets)
+    finished = info_requests(window)
+    tap(qtbot, window.toolbar.lang)
+    tap(qtbot, window.service.print)
+    request_id = model._info_flow.request.request_id
+    model._link.bridge.drop_connection()     # the network fails right after the tap
+    seen: list[str] = []        # what the kiosk heard, for the failure message
+    model._link.state_changed.connect(seen.append)
+    model._link.print_notice.connect(lambda n: seen.append(f"notice {n.state.value}"))
+    model._link.info_ok.connect(lambda *_: seen.append("reply"))
+    model._link.info_timeout.connect(lambda *_: seen.append("no answer"))
+    qtbot.waitUntil(lambda: model.info_print is not None and model.info_print.state is not InfoPrintState.PRINTING,
+                    timeout=WAIT_MS)         # the notice the lost connection missed comes with the retried reply
+    assert model.info_print.state is InfoPrintState.PRINTED, (model.info_print, seen)
+    [paper] = printer.emulator.wait_for_tickets(printed_before + 1, 5)[printed_before:]
+    qtbot.wait(500)
+    assert len(printer.emulator.tickets) == printed_before + 1
+    assert set(finished) == {request_id}     # every try carried the first id
+    assert paper.find("What to bring:") is not None and paper.find("Russian passport") is not None
+
+
+def test_paper_out_says_take_a_photo_of_the_page_and_lets_the_visitor_try_again(
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    page = window.service
+    go_to_passport(qtbot, window)
+    printer.emulator.set_state("out")
+    try:
+        tap(qtbot, page.print)
+        qtbot.waitUntil(lambda: model.info_print is not None and model.info_print.state is InfoPrintState.FAILED,
+                        timeout=WAIT_MS)
+    finally:
+        printer.emulator.set_state("ok")
+    assert page.print_failure.isVisible() and not page.print_note.isVisible()
+    assert page.print_failure.text() == "В принтере закончилась бумага — сфотографируйте эту страницу"
+    assert page.print.isEnabled() and page.print.text() == "Распечатать"
+    assert page.docs.isVisible() and model.screen is Screen.SERVICE
+
+
+def test_a_service_the_server_does_not_know_is_a_plain_failure_not_a_hang(
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+    window = make_kiosk()
+    model = window.model
+    go_to_passport(qtbot, window)
+    printed_before = printer.emulator.printed
+    model.service = "retired-service"   # removed from the configuration between the snapshot and the tap
+    model.print_info()
+    qtbot.waitUntil(lambda: model.info_print is not None and model.info_print.state is InfoPrintState.FAILED,
+                    timeout=WAIT_MS)
+    assert model.info_print.fail_reason == "" and not model._info_flow.busy
+    assert printer.emulator.printed == printed_before

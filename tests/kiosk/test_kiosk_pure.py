@@ -11,6 +11,12 @@ import pytest
 from kiosk import i18n
 from kiosk.catalog import Catalog
 from kiosk.flow import IssueFlow, IssueState
+from kiosk.info_print import InfoPrint, InfoPrintState
+from kiosk.info_print import apply_notice as apply_info_notice
+from kiosk.info_print import fail_key as info_fail_key
+from kiosk.info_print import from_reply as info_from_reply
+from kiosk.info_print import refused as info_refused
+from kiosk.info_print import timed_out as info_timed_out
 from kiosk.ticket import NoticeBuffer, PrintState, apply_notice, fail_key, from_reply, timed_out
 from queue_protocol.replies import PrintNotice
 from queue_protocol.views import OfficeView
@@ -150,5 +156,40 @@ def test_a_notice_that_overtook_its_reply_is_applied() -> None:
     buffer = NoticeBuffer()
     buffer.add(notice("printing"))
     buffer.add(notice("failed", reason="cover_open"))
-    ticket = buffer.replay(from_reply(REPLY))
+    ticket = buffer.replay(from_reply(REPLY), apply_notice)
     assert ticket.failed and ticket.fail_reason == "cover_open"
+
+
+INFO_REPLY = {"office": "demo", "service": "passport", "printer": "kiosk-printer", "print_job": "pj-9",
+              "printer_status": "ok"}
+
+
+def info_notice(state: str, job: str = "pj-9", reason: str = "") -> PrintNotice:
+    return PrintNotice(office="demo", job=job, kind="info", service="passport", printer="p", state=state,
+                       reason=reason)
+
+
+def test_an_info_page_follows_its_own_job_and_fails_in_plain_words() -> None:
+    asked = InfoPrint("passport")
+    assert asked.state is InfoPrintState.PRINTING and asked.job is None
+    assert apply_info_notice(asked, info_notice("printed")) == asked   # no job yet: nothing is ours
+    waiting = info_from_reply(asked, INFO_REPLY)
+    assert waiting.job == "pj-9" and waiting.state is InfoPrintState.PRINTING
+    assert apply_info_notice(waiting, info_notice("printed", job="pj-other")) == waiting
+    assert apply_info_notice(waiting, notice("printed", job="pj-1")) == waiting   # a ticket's job
+    assert apply_info_notice(waiting, info_notice("printed")).state is InfoPrintState.PRINTED
+    failed = apply_info_notice(waiting, info_notice("failed", reason="cover_open"))
+    assert failed.state is InfoPrintState.FAILED and info_fail_key(failed.fail_reason) == "info_failed.cover_open"
+    assert info_fail_key(info_timed_out(waiting).fail_reason) == "info_failed.other"
+    assert info_refused(asked).state is InfoPrintState.FAILED
+    out = info_from_reply(asked, {**INFO_REPLY, "printer_status": "paper_out"})
+    assert (out.state, out.fail_reason) == (InfoPrintState.FAILED, "paper_out")
+    assert "сфотографируйте эту страницу" in i18n.tr(info_fail_key("offline"))
+    assert "take a photo of this page" in i18n.tr(info_fail_key(""), "en")
+
+
+def test_a_notice_that_overtook_the_info_reply_is_applied() -> None:
+    buffer = NoticeBuffer()
+    buffer.add(info_notice("printed"))
+    page = buffer.replay(info_from_reply(InfoPrint("passport"), INFO_REPLY), apply_info_notice)
+    assert page.state is InfoPrintState.PRINTED

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {"home", "category", "info", "priority", "ticket", "print-failure", "offline", "contrast", "large-text",
-            "english", "portrait", "landscape"}
+            "english", "portrait", "landscape", "info-printed", "info-print-failure"}
 
 
 def test_screenshot_mode_writes_every_screen(server: Any, open_windows: None, tmp_path: Path) -> None:

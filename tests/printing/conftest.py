@@ -282,12 +282,15 @@ def shared_server(shared_emulator: Emulator, tmp_path_factory: pytest.TempPathFa
 @dataclass(frozen=True)
 class JobRow:
     id: str
-    ticket_id: str
+    ticket_id: str | None
     printer_id: str
     device_id: str
     state: str
     attempts: int
     reason: str
+    kind: str = "ticket"
+    service_id: str | None = None
+    lang: str = "ru"
 
 
 def read_jobs(db_url: str) -> list[JobRow]:
@@ -300,7 +303,8 @@ def read_jobs(db_url: str) -> list[JobRow]:
             rows = conn.execute(select(PrintJobRow).order_by(PrintJobRow.created_at)).all()
     finally:
         engine.dispose()
-    return [JobRow(r.id, r.ticket_id, r.printer_id, r.device_id, r.state, r.attempts, r.reason) for r in rows]
+    return [JobRow(r.id, r.ticket_id, r.printer_id, r.device_id, r.state, r.attempts, r.reason, r.kind, r.service_id,
+                   r.lang) for r in rows]
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,9 @@ import msgspec
 import pytest
 
 from queue_protocol.codec import CloseCode, ErrorCode, parse_client, parse_server, result_as
-from queue_protocol.enums import EventType, Role, TicketState, WindowStatus
+from queue_protocol.enums import EventType, PrintJobKind, Role, TicketState, WindowStatus
 from queue_protocol.messages import MESSAGE_FOR_VERB, ROLES_FOR_VERB, VERBS
-from queue_protocol.replies import ErrorReply, EventMessage, Reply, Snapshot
+from queue_protocol.replies import ErrorReply, EventMessage, PrinterNotice, PrintNotice, Reply, Snapshot
 from queue_protocol.views import RESULT_FOR_VERB, Health, LoadReport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +33,7 @@ BLOCKS = json_blocks()
 REQUESTS = [b for b in BLOCKS if b.get("type") in VERBS]
 REPLIES = [b for b in BLOCKS if "re" in b]
 PUSHES = [b for b in BLOCKS if b.get("type") in ("snapshot", "event")]
+NOTICES = [b for b in BLOCKS if b.get("type") in ("print", "printer")]
 
 
 def test_every_verb_has_a_section_a_table_row_and_an_example() -> None:
@@ -68,6 +69,12 @@ def test_request_ids_in_the_examples_are_unique() -> None:
 def test_the_snapshot_and_event_examples_parse() -> None:
     kinds = {type(parse_server(json.dumps(b, ensure_ascii=False))) for b in PUSHES}
     assert kinds == {Snapshot, EventMessage}
+
+
+def test_the_notice_examples_parse_and_show_both_kinds_of_print_job() -> None:
+    notices = [parse_server(json.dumps(b, ensure_ascii=False)) for b in NOTICES]
+    assert {type(n) for n in notices} == {PrintNotice, PrinterNotice}
+    assert {n.kind for n in notices if isinstance(n, PrintNotice)} == set(PrintJobKind)
 
 
 def test_the_http_examples_parse() -> None:

@@ -22,9 +22,9 @@ from queue_protocol.codec import (
     result_as,
     should_reconnect,
 )
-from queue_protocol.enums import EventType, TicketState
+from queue_protocol.enums import EventType, PrintJobKind, PrintJobState, TicketState
 from queue_protocol.messages import Ping, TicketIssue
-from queue_protocol.replies import ErrorReply, EventMessage, Reply, Snapshot, WireEvent
+from queue_protocol.replies import ErrorReply, EventMessage, PrintNotice, Reply, Snapshot, WireEvent
 from queue_protocol.views import IssueResult, OfficeInfo, OfficeView, TicketResult
 from queue_protocol.wire_time import format_utc, parse_utc
 
@@ -162,6 +162,30 @@ def test_clients_ignore_fields_a_newer_server_adds() -> None:
     event = parse_server('{"type": "event", "office": "demo", "seq": 1, "shard": 3, '
                          '"event": {"type": "window.opened", "at": "' + AT + '", "window": 2, "mood": "ok"}}')
     assert isinstance(event, EventMessage) and event.event.window == 2
+
+
+def test_a_print_notice_without_kind_is_a_ticket_and_an_info_notice_reads_for_older_clients() -> None:
+    before_kind = ('{"type": "print", "office": "demo", "job": "pj1", "ticket": "t1", "label": "А015", '
+                   '"printer": "kiosk-printer", "state": "printed"}')
+    old = parse_server(before_kind)
+    assert isinstance(old, PrintNotice) and old.kind is PrintJobKind.TICKET and old.service is None
+    info = PrintNotice(office="demo", job="pj2", kind=PrintJobKind.INFO, service="passport", printer="kiosk-printer",
+                       state=PrintJobState.FAILED, reason="paper_out")
+    text = encode(info)
+    assert parse_server(text) == info
+
+    class OlderPrintNotice(msgspec.Struct, frozen=True, tag_field="type", tag="print", kw_only=True):
+        """The notice as clients before ``kind`` decode it: ticket and label required."""
+
+        office: str
+        job: str
+        ticket: str
+        label: str
+        printer: str
+        state: str
+
+    older = msgspec.json.decode(text, type=OlderPrintNotice)
+    assert (older.ticket, older.label, older.state) == ("", "", "failed")
 
 
 @pytest.mark.parametrize("frame, code", [

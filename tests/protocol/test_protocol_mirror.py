@@ -81,8 +81,8 @@ for block in re.findall(r"```json\n(.*?)\n```", DOC, flags=re.DOTALL):
     example = json.loads(block)
     DOC_EXAMPLES.setdefault(example.get("type", ""), example)
 FROM_SESSION = {"window", "operator", "by", "issued_by"}
-SERVER_ONLY_VERBS = {"hello", "ping", "resync", "ticket.reprint", "printer.status", "config.reload",
-                     "stats.today", "stats.report"}   # the statistics read the event log, not the core
+SERVER_ONLY_VERBS = {"hello", "ping", "resync", "ticket.reprint", "printer.status", "service.print_info",
+                     "config.reload", "stats.today", "stats.report"}   # the statistics read the event log, not the core
 
 
 def test_every_core_command_but_tick_has_a_verb() -> None:

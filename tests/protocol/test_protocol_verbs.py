@@ -30,6 +30,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "ticket.issue": {"service": "passport", "priority": "disabled", "channel": "appointment", "office": "demo"},
     "ticket.reprint": {"ticket": TICKET, "office": "demo"},
     "printer.status": {"printer": "kiosk-printer", "office": "demo"},
+    "service.print_info": {"service": "passport", "lang": "en", "printer": "kiosk-printer", "office": "demo"},
     "call.next": {},
     "call.ticket": {"ticket": TICKET},
     "ticket.recall": {"ticket": TICKET},
@@ -102,10 +103,11 @@ def test_roles_follow_the_hierarchy() -> None:
     operator, manager, admin = (m.verbs_for(r) for r in (Role.OPERATOR, Role.MANAGER, Role.ADMIN))
     assert operator < manager < admin == m.VERBS
     assert m.verbs_for(Role.DISPLAY) == {"hello", "ping", "resync"}
-    assert m.verbs_for(Role.KIOSK) == {"hello", "ping", "resync", "ticket.issue", "ticket.reprint", "printer.status"}
+    assert m.verbs_for(Role.KIOSK) == {"hello", "ping", "resync", "ticket.issue", "ticket.reprint", "printer.status",
+                                       "service.print_info"}
     assert manager - operator == {"ticket.reactivate", "ticket.set_priority", "window.set_services",
                                   "service.set_active", "board.set_text", "ticket.reprint", "printer.status",
-                                  "stats.today", "stats.report"}
+                                  "stats.today", "stats.report", "service.print_info"}
     assert admin - manager == {"config.reload"}
     assert m.READ_ONLY_VERBS <= m.VERBS
 

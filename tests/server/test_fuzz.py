@@ -87,6 +87,8 @@ class Generator:
                              "channel": rng.choice(["walk_in", "appointment"])},
             "ticket.reprint": {"ticket": ticket},
             "printer.status": {"printer": rng.choice([None, "kiosk-printer", "other"])},
+            "service.print_info": {"service": rng.choice(SERVICES), "lang": rng.choice(["ru", "en"]),
+                                   "printer": rng.choice([None, "kiosk-printer", "other"])},
             "call.next": {},
             "call.ticket": {"ticket": ticket},
             "ticket.recall": {"ticket": ticket},
