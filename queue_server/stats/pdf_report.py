@@ -266,7 +266,7 @@ def _services_page(pages: _Pages, office: OfficeReport) -> None:
     ax.set_yticks(y, names)
     ax.set_xlabel("минут")
     ax.set_title("Ожидание вызова, мин", loc="left")
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=7, frameon=False)   # above: clear of the bars
     fig.text(0.04, 0.495, table.note, fontsize=7, color="#555")
     _draw_table(fig, 0.04, 0.47, 0.92, _printed(table), rows, wrap=12, max_height=0.38)
 
