@@ -17,7 +17,9 @@ reused (``--fresh`` refuses it instead).
 times each: ``report_month_s`` is the median of the in-process time (read + compute + write),
 ``report_month_cli_s`` the median of ``python -m queue_server.stats.cli report`` as a whole
 process (interpreter start and imports included).  ``export_month_s`` the same for the
-ticket-level export.
+ticket-level export.  Each ``..._cpu_s`` beside them is the median CPU time of the same runs
+(user + system, the child's for a whole process): on a shared machine wall times grow with
+every other process on the cores, CPU times hardly.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import contextlib
 import json
 import multiprocessing
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -172,13 +175,22 @@ def month_of(first: date, offset: int) -> tuple[date, date]:
     return start, following - timedelta(days=1)
 
 
-def _median_of(runs: int, fn: Any) -> float:
-    times = []
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its finished children: what a run costs, however busy the
+    machine is (its wall time grows with every other process on the cores)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _median_of(runs: int, fn: Any) -> tuple[float, float]:
+    """(median wall seconds, median CPU seconds) of ``runs`` calls."""
+    walls, cpus = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_s()
         fn()
-        times.append(time.perf_counter() - t0)
-    return round(statistics.median(times), 3)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(_cpu_s() - c0)
+    return round(statistics.median(walls), 3), round(statistics.median(cpus), 3)
 
 
 def measure(url: str, first: date, last: date, runs: int, cli: bool) -> dict[str, Any]:
@@ -187,7 +199,7 @@ def measure(url: str, first: date, last: date, runs: int, cli: bool) -> dict[str
     from queue_server.stats.writers import write_report
 
     now = datetime.now(UTC)
-    out: dict[str, Any] = {"report_month_s": {}, "export_month_s": {}}
+    out: dict[str, Any] = {"report_month_s": {}, "report_month_cpu_s": {}, "export_month_s": {}, "export_month_cpu_s": {}}
     with tempfile.TemporaryDirectory() as tmp:
         make_report(url, first, last, now=now)           # warm the imports and the caches once
 
@@ -197,7 +209,7 @@ def measure(url: str, first: date, last: date, runs: int, cli: bool) -> dict[str
             def one(fmt: str = fmt, path: Path = path) -> None:
                 write_report(make_report(url, first, last, now=now), fmt, path)
 
-            out["report_month_s"][fmt] = _median_of(runs, one)
+            out["report_month_s"][fmt], out["report_month_cpu_s"][fmt] = _median_of(runs, one)
             out.setdefault("report_bytes", {})[fmt] = path.stat().st_size
         for fmt in EXPORT_FORMATS:
             path = Path(tmp) / f"tickets.{fmt}"
@@ -206,14 +218,14 @@ def measure(url: str, first: date, last: date, runs: int, cli: bool) -> dict[str
                 with reading(url) as conn:
                     write_export(conn, first, last, fmt, path)
 
-            out["export_month_s"][fmt] = _median_of(runs, one_export)
+            out["export_month_s"][fmt], out["export_month_cpu_s"][fmt] = _median_of(runs, one_export)
         if cli:
-            out["report_month_cli_s"] = {}
+            out["report_month_cli_s"], out["report_month_cli_cpu_s"] = {}, {}
             for fmt in FORMATS:
                 path = Path(tmp) / f"cli.{fmt}"
                 command = [sys.executable, "-m", "queue_server.stats.cli", "report", "--db", url,
                            "--from", first.isoformat(), "--to", last.isoformat(), "--format", fmt, "--out", str(path)]
-                out["report_month_cli_s"][fmt] = _median_of(
+                out["report_month_cli_s"][fmt], out["report_month_cli_cpu_s"][fmt] = _median_of(
                     runs, lambda command=command: subprocess.run(command, check=True, capture_output=True))
     return out
 

@@ -1,7 +1,8 @@
 """The report as a PDF for the manager's printout: A4 landscape pages, Russian headings,
 charts and tables drawn with matplotlib: plain ``Figure`` objects, never pyplot, so no GUI
 backend is touched (PNG pages go through Agg, the PDF through PdfPages); DejaVu Sans (shipped
-with matplotlib) for the Cyrillic, embedded as TrueType.
+with matplotlib) for the Cyrillic, embedded as Type 3 glyphs; the tables' figures in Helvetica,
+which every PDF reader has (:mod:`.pdf_figures`).
 
 Pages of each office: the summary (headline figures, groups, priority categories, notes);
 arrivals and waits by hour; services (chart and table); days (chart and table, when there is
@@ -24,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .model import TEXT, Column, OfficeReport, Report, Table, format_value
+from .pdf_figures import FigureColumn
 
 A4_LANDSCAPE = (11.69, 8.27)
 STYLE = {
@@ -35,9 +37,11 @@ STYLE = {
     "axes.spines.right": False,
     "text.hinting": "no_hinting",     # PNG pages: unrounded advances, so columns line up as in the PDF
     "pdf.fonttype": 3,                # Type 3 (vector) glyphs: a fifth faster to write than TrueType subsets
+    "axes.titley": 1.0,               # titles where they would go anyway, without measuring every tick label
 }
 BLUE, ORANGE, GREEN, GREY, RED, LIGHT = "#2f6ea5", "#e8892b", "#4c9a52", "#9aa5b1", "#c0392b", "#eef2f7"
 ROWS_PER_PAGE = 56                   # table rows on a page (a 55-window office: its operators on one)
+NOTED_TABLE_HEIGHT = 0.78            # a full page's table with two lines of notes under it, clear of the footer
 TIME_PARTS = {"serving": BLUE, "calling": GREEN, "idle": GREY, "on_break": ORANGE}
 TIME_TITLES = {"serving": "обслуживание", "calling": "вызов и подход", "idle": "простой", "on_break": "перерыв"}
 MONO = "DejaVu Sans Mono"
@@ -95,11 +99,12 @@ def _draw_table(fig: Figure, left: float, top: float, width: float, columns: Seq
     zebra rows, numbers to the right, long texts cut short.  Returns its bottom edge (and
     fills ``centres`` with each row's vertical centre and, last, the row height).
 
-    The body is DejaVu Sans Mono, so columns are fixed numbers of characters.  Matplotlib's PDF
-    writer spends some 50 µs on every glyph, spaces included, so padding is never drawn: a
-    column of numbers is one text of many lines (with "normal" line spacing every line of
-    digits takes exactly the font's line height, :data:`MONO_PITCH`), a text cell is a text
-    of its own, placed on the same baseline.
+    Columns are fixed numbers of DejaVu Sans Mono characters, rows its line height
+    (:data:`MONO_PITCH`).  Matplotlib's PDF writer spends some 30-50 µs on every glyph of an
+    embedded font, spaces included, so padding is never drawn: a text cell is a text of its
+    own on its row's baseline, and a column of figures one :class:`~.pdf_figures.FigureColumn`
+    (Helvetica in the PDF, which costs next to nothing; its digits are narrower than the mono
+    ones, so they fit the same columns).
     """
     page_w, page_h = fig.get_size_inches()
     headings = [textwrap.fill(c.title, wrap, break_long_words=False) for c in columns]
@@ -146,11 +151,10 @@ def _draw_table(fig: Figure, left: float, top: float, width: float, columns: Seq
             rect(row_top - row_h, row_h, LIGHT)
         if centres is not None:
             centres.append(row_top - row_h / 2)
+    baselines = [body_top - r * row_h - ascent for r in range(len(cells))]
     for i, column in enumerate(columns):
         if column.kind != TEXT:
-            if cells:
-                fig.text(x_of(i), body_top, "\n".join(r[i] for r in cells), ha="right", va="top",
-                         multialignment="right", linespacing="normal", fontsize=fontsize, family=MONO)
+            fig.add_artist(FigureColumn(x_of(i), baselines, [r[i] for r in cells], fontsize))
             continue
         room = chars[i] - 2
         for r, values in enumerate(cells):
@@ -158,8 +162,7 @@ def _draw_table(fig: Figure, left: float, top: float, width: float, columns: Seq
             if len(text) > room:
                 text = text[:max(room - 1, 1)].rstrip() + "…"
             if text:
-                fig.text(x_of(i), body_top - r * row_h - ascent, text, ha="left", va="baseline",
-                         fontsize=fontsize, family=MONO)
+                fig.text(x_of(i), baselines[r], text, ha="left", va="baseline", fontsize=fontsize, family=MONO)
     y = body_top - len(rows) * row_h
     for edge in (top, body_top, y):
         fig.add_artist(Rectangle((left, edge), table_w, 0, transform=fig.transFigure, edgecolor="#888",
@@ -263,7 +266,7 @@ def _services_page(pages: _Pages, office: OfficeReport) -> None:
     ax.set_yticks(y, names)
     ax.set_xlabel("минут")
     ax.set_title("Ожидание вызова, мин", loc="left")
-    ax.legend(loc="lower right", fontsize=7, frameon=False)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=7, frameon=False)   # above: clear of the bars
     fig.text(0.04, 0.495, table.note, fontsize=7, color="#555")
     _draw_table(fig, 0.04, 0.47, 0.92, _printed(table), rows, wrap=12, max_height=0.38)
 
@@ -307,7 +310,7 @@ def _operators_pages(pages: _Pages, office: OfficeReport) -> None:
         fig = pages.new(office, "По операторам" if start == 0 else "По операторам (продолжение)")
         centres: list[float] = []
         bottom = _draw_table(fig, 0.04, 0.87, 0.66, _printed(table), chunk, wrap=12, max_fontsize=7.5,
-                             centres=centres)
+                             centres=centres, max_height=NOTED_TABLE_HEIGHT)
         row_h = centres.pop()
         left, span = 0.72, 0.24
         if not chunk:
@@ -327,8 +330,10 @@ def _operators_pages(pages: _Pages, office: OfficeReport) -> None:
         fig.text(left, bottom - 0.012, f"вся ширина — {longest / 3600:.0f} ч".replace(".", ","), fontsize=6.5,
                  color="#555", va="top")
         if start == 0:
-            fig.text(0.04, bottom - 0.03, table.note + " Простой — окно открыто, у окна никого нет. Загрузка — "
-                     "(обслуживание + вызов и подход) / время открытого окна.", fontsize=7, color="#555", va="top")
+            note = (table.note + " Простой — окно открыто, у окна никого нет. Загрузка — (обслуживание + вызов "
+                    "и подход) / время открытого окна.")
+            fig.text(0.04, bottom - 0.012, textwrap.fill(note, 125), fontsize=7, color="#555", va="top",
+                     linespacing=1.3)
 
 
 def _offices_pages(pages: _Pages, report: Report) -> None:

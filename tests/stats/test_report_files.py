@@ -17,6 +17,8 @@ from queue_server.stats.build import make_report
 from queue_server.stats.cli import main
 from queue_server.stats.pdf_report import save_png_pages
 
+from .test_pdf_figures import page_content
+
 REPO = Path(__file__).resolve().parents[2]
 DAY = "2026-03-05"
 
@@ -87,6 +89,9 @@ def test_the_pdf_report_and_its_pages(big_day: str, tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     pages = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>")
     assert pages == 4          # summary, hours, services, operators (one day: no page of days)
+    content = page_content(data)
+    assert b"(3000) Tj" in content and b"/BaseFont /Helvetica" in data   # the tables' figures: standard-font text
+    assert b"DejaVuSans" in data                                         # ... the Cyrillic: embedded DejaVu
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(out), str(tmp_path / "p")],
                        check=True, timeout=60)
