@@ -11,6 +11,7 @@ A leaf package: it imports nothing from the other Talon packages and no Qt. The 
 and tests and the demo use ``EmulatedPrinter`` at the other end of the wire.
 """
 
+from . import escpos_cache  # noqa: F401  (first: escpos comes in through the cache)
 from .connections import Transport, connect, memory_device, parse_url
 from .emulator import EmulatedPrinter, EmulatorState
 from .errors import (
