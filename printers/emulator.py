@@ -166,15 +166,18 @@ class EmulatedPrinter:
         thread.start()
 
     def start_tcp(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
-        """Listen like a JetDirect port; returns the bound (host, port)."""
+        """Listen like a JetDirect port (one client at a time, in accept order); returns the bound (host, port)."""
+        return self._listen(host, port, self._serve_socket)
+
+    def _listen(self, host: str, port: int, serve: Callable[[socket.socket], None]) -> tuple[str, int]:
         server = socket.create_server((host, port))
         server.settimeout(POLL)
         self._closers.append(server.close)
-        self._thread(self._accept, server)
+        self._thread(self._accept, server, serve)
         bound = server.getsockname()
         return bound[0], bound[1]
 
-    def _accept(self, server: socket.socket) -> None:
+    def _accept(self, server: socket.socket, serve: Callable[[socket.socket], None]) -> None:
         while not self._stop.is_set():
             try:
                 conn, _ = server.accept()
@@ -182,7 +185,7 @@ class EmulatedPrinter:
                 continue
             except OSError:
                 return
-            self._serve_socket(conn)  # one client at a time, in accept order, like port 9100
+            serve(conn)
 
     def _serve_socket(self, conn: socket.socket) -> None:
         decoder = EscPosDecoder(self.codepage_table)
@@ -254,28 +257,16 @@ class EmulatedPrinter:
 
     def start_control(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
         """The line protocol described in the module doc; returns the bound (host, port)."""
-        server = socket.create_server((host, port))
-        server.settimeout(POLL)
-        self._closers.append(server.close)
-        self._thread(self._control_accept, server)
-        bound = server.getsockname()
-        return bound[0], bound[1]
+        return self._listen(host, port, self._serve_control)
 
-    def _control_accept(self, server: socket.socket) -> None:
-        while not self._stop.is_set():
+    def _serve_control(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(2.0)
             try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
+                line = conn.makefile("r", encoding="utf-8").readline(200)
+                conn.sendall((self.control(line) + "\n").encode())
             except OSError:
-                return
-            with conn:
-                conn.settimeout(2.0)
-                try:
-                    line = conn.makefile("r", encoding="utf-8").readline(200)
-                    conn.sendall((self.control(line) + "\n").encode())
-                except OSError:
-                    continue
+                pass
 
     def control(self, command: str) -> str:
         """Answer one control line: ``state [NAME]`` or ``tickets``."""
