@@ -8,7 +8,8 @@ Fixtures (``--import-mode=importlib`` forbids importing helpers by name, so they
 * ``server``: the demo server (module scope).  ``stop()`` ends it by its pid, ``start()``
   starts it again on the same port and data directory.
 * ``staff``: ``staff(login, verb, **fields)`` sends one request as an operator or manager.
-* ``make_kiosk``: a kiosk window on the server, with short time limits; closed at teardown.
+* ``make_kiosk``: a kiosk window on the server, with short time limits (and ``link_options`` for
+  its client, a reconnect ``backoff`` say); closed at teardown.
 
 Every wait is bounded: server start 30 s, replies 10 s, Qt waits by their own timeouts.
 """
@@ -117,16 +118,16 @@ def open_windows(staff: Staff) -> None:
 
 @pytest.fixture
 def make_kiosk(server: Server, qtbot: Any) -> Iterator[Callable[..., Any]]:
-    """``make_kiosk(**timing)``: a started kiosk window (1080x1920), online, with its model."""
+    """``make_kiosk(link_options=None, **timing)``: a started kiosk window (1080x1920), online, with its model."""
     from kiosk.link import KioskLink
     from kiosk.model import KioskModel, Overlay, Timing
     from kiosk.window import KioskWindow
 
     made: list[Any] = []
 
-    def make(**timing: float) -> Any:
+    def make(link_options: dict[str, Any] | None = None, **timing: float) -> Any:
         limits = Timing(**{"idle_s": 30.0, "offline_grace_s": 0.3, "request_timeout_s": 8.0, **timing})
-        link = KioskLink(server.url, "demo-kiosk", request_timeout=limits.request_timeout_s)
+        link = KioskLink(server.url, "demo-kiosk", request_timeout=limits.request_timeout_s, **(link_options or {}))
         model = KioskModel(link, limits)
         window = KioskWindow(model)
         qtbot.addWidget(window)
