@@ -5,7 +5,8 @@ Fixtures (``--import-mode=importlib`` forbids importing helpers by name, so they
 
 * ``printer``: an ``EmulatedPrinter`` on a free TCP port (module scope; tests that change its
   state put it back to "ok").
-* ``server``: the demo server (module scope).  ``stop()`` ends it by its pid, ``start()``
+* ``server``: the demo server (module scope); a module that overrides ``server_config`` gets
+  one that reads that file (and re-reads it on ``config.reload``).  ``stop()`` ends it by its pid, ``start()``
   starts it again on the same port and data directory.
 * ``staff``: ``staff(login, verb, **fields)`` sends one request as an operator or manager.
 * ``make_kiosk``: a kiosk window on the server, with short time limits (and ``link_options`` for
@@ -40,8 +41,8 @@ REPLY_TIMEOUT_S = 10.0
 class Server(DemoServer):
     """One demo server child; ``port`` and ``data_dir`` stay the same across stop() / start()."""
 
-    def __init__(self, data_dir: Path, printer_port: int) -> None:
-        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{printer_port}?timeout=1"])
+    def __init__(self, data_dir: Path, printer_port: int, config: Path | None = None) -> None:
+        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{printer_port}?timeout=1"], config)
         self.printer_port = printer_port
 
     @property
@@ -66,8 +67,14 @@ def printer() -> Iterator[Printer]:
 
 
 @pytest.fixture(scope="module")
-def server(printer: Printer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    process = Server(tmp_path_factory.mktemp("kiosk-server"), printer.port)
+def server_config() -> Path | None:
+    """The server's configuration file; ``None``: the built-in demo (a module overrides this to reload its own)."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(printer: Printer, server_config: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    process = Server(tmp_path_factory.mktemp("kiosk-server"), printer.port, server_config)
     process.start()
     try:
         yield process
