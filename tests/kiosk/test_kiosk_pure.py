@@ -207,3 +207,11 @@ def test_only_a_job_still_on_its_way_is_asked_for_again_word_for_word() -> None:
     waiting = info_from_reply(page, INFO_REPLY)
     assert waiting.awaiting_end == page.asked and waiting.awaiting_end.verb == "service.print_info"
     assert info_timed_out(waiting).awaiting_end is None
+
+
+def test_a_bullet_list_keeps_bullet_and_text_in_columns_so_wrapped_lines_hang() -> None:
+    from kiosk.widgets.chrome import bullet_list
+
+    rich = bullet_list(["Паспорт", "Справка <форма 9> & копия"])
+    assert rich.count("<tr><td") == 2 and rich.count("•</td><td") == 2   # the bullet's own column
+    assert "Справка &lt;форма 9&gt; &amp; копия" in rich                  # the configuration's text, not markup
