@@ -23,7 +23,7 @@ Words = tuple[str, bool]   # (text, is it an error)
 
 def ended_words(service: str, printer: str, notice: PrintNotice) -> Words:
     """How an info page ended, in plain words."""
-    if notice.state is PrintJobState.PRINTED:
+    if notice.state == PrintJobState.PRINTED:
         return tr("info.printed", service=service, printer=printer), False
     why = tr(f"printer.{notice.reason}") if notice.reason in PRINTER_REASONS else tr("info.failed_other")
     return tr("info.failed", service=service, printer=printer, reason=why), True
@@ -47,7 +47,7 @@ class InfoPages:
 
     def notice(self, notice: PrintNotice) -> Words | None:
         """A ``print`` notice: the words if it ends one of this console's info pages."""
-        if notice.kind is not PrintJobKind.INFO or notice.state not in (PrintJobState.PRINTED, PrintJobState.FAILED):
+        if notice.kind != PrintJobKind.INFO or notice.state not in (PrintJobState.PRINTED, PrintJobState.FAILED):
             return None
         mine = self._asked.pop(notice.job, None)
         if mine is not None:
