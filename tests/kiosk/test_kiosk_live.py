@@ -313,8 +313,11 @@ class Longest(random.Random):
 
 
 def test_a_print_notice_lost_with_the_connection_is_asked_for_again_and_the_ticket_ends_printed(
-        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any) -> None:
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any, staff: Any) -> None:
     away_s = 2.0
+    seen_ok = len(printer.emulator.tickets) + 1    # a page printed now: the server sees the printer "ok" again
+    staff("manager", "service.print_info", service="passport", printer="kiosk-printer")   # (an earlier test ran it out)
+    printer.emulator.wait_for_tickets(seen_ok, 5)
     window = make_kiosk(print_watchdog_s=8.0,    # without the follow-up the screen would say "not printed"
                         link_options={"backoff": Backoff(base_s=away_s, cap_s=away_s, rng=Longest())})
     model = window.model
