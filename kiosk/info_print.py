@@ -20,6 +20,7 @@ from typing import Any
 
 from queue_protocol.replies import PrintNotice
 
+from .asked import Asked
 from .ticket import FAILED_PRINTER, job_end
 
 
@@ -35,8 +36,12 @@ class InfoPrint:
     state: InfoPrintState = InfoPrintState.PRINTING
     job: str | None = None          # known once the reply came
     fail_reason: str = ""           # paper_out, cover_open, offline, or "" (the generic words)
-    request_id: str = ""            # the request, to ask again after a reconnect: how did the job end?
-    lang: str = "ru"                # ... with the same content (the server compares it)
+    asked: Asked | None = None      # the request, to ask again after a reconnect, word for word (the server compares it)
+
+    @property
+    def awaiting_end(self) -> Asked | None:
+        """The request to send again after a reconnect: its job may have ended while the kiosk was away."""
+        return self.asked if self.job is not None and self.state is InfoPrintState.PRINTING else None
 
 
 def fail_key(reason: str) -> str:

@@ -3,9 +3,10 @@
 The model needs these things from the connection: its state, the office as the mirror has
 it, whether this kiosk has a printer, the outcome of its ``ticket.issue`` and
 ``service.print_info`` requests (the result, a refusal with a code, or "no answer in time"),
-the ``print`` notices of its printer, and a way to send both verbs with a request id of its
-choosing (a retry must reuse it).  This adapter turns the bridge's general
-signals into exactly those, so the model never sees exceptions or tags.
+the ``print`` notices of its printer, and a way to send both verbs (``send`` an
+:class:`~kiosk.asked.Asked`) with a request id of its choosing (a retry must reuse it).  This
+adapter turns the bridge's general signals into exactly those, so the model never sees
+exceptions or tags.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from queue_protocol.client import DeviceToken, RequestError, RequestTimeout
 from queue_protocol.qt_bridge import QtQueueClient
 from queue_protocol.replies import PrintNotice
 
+from .asked import ISSUE, PRINT_INFO, Asked
+
 CLIENT_NAME = "talon-kiosk 0.1.0"
 ISSUE_TAG = "issue:"
 INFO_TAG = "info:"
+TAGS = {ISSUE: ISSUE_TAG, PRINT_INFO: INFO_TAG}
 
 
 class KioskLink(QObject):
@@ -63,16 +67,11 @@ class KioskLink(QObject):
         if self._started:
             self.bridge.stop()
 
-    def issue(self, request_id: str, service: str, priority: str | None, timeout: float | None = None) -> None:
-        """``ticket.issue`` with this id; the answer comes as ``issue_ok`` / ``issue_failed`` / ``issue_timeout``."""
-        fields: dict[str, Any] = {"service": service, "priority": priority, "channel": "walk_in"}
-        self.bridge.send("ticket.issue", fields, tag=ISSUE_TAG + request_id, request_id=request_id)
-
-    def print_info(self, request_id: str, service: str, lang: str) -> None:
-        """``service.print_info`` on this kiosk's printer; the answer comes as ``info_ok`` / ``info_failed`` /
-        ``info_timeout``."""
-        self.bridge.send("service.print_info", {"service": service, "lang": lang}, tag=INFO_TAG + request_id,
-                         request_id=request_id)
+    def send(self, asked: Asked) -> None:
+        """Send ``asked`` with its own request id (again, after a reconnect); the answer comes as
+        ``issue_ok`` / ``issue_failed`` / ``issue_timeout`` or ``info_ok`` / ``info_failed`` / ``info_timeout``."""
+        self.bridge.send(asked.verb, asked.as_fields(), tag=TAGS[asked.verb] + asked.request_id,
+                         request_id=asked.request_id)
 
     @property
     def has_printer(self) -> bool:

@@ -12,7 +12,9 @@ Screens::
 
 On a service's page a kiosk with a printer also prints the page (``print_info``): one
 ``service.print_info`` at a time, retried with its id after a reconnect; leaving the page
-forgets it (``kiosk.info_print``).
+forgets it (``kiosk.info_print``).  A ticket or a page whose job was still printing when the
+connection dropped is asked for again, same id, once back online: its end may have been
+missed (``kiosk.asked``).
 
 The overlay (offline, not connected) sits above any screen and clears itself on reconnect.
 Idle for ``idle_s`` seconds anywhere but the home screen (or with a choice made on it):
@@ -30,7 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from queue_protocol.replies import PrintNotice
 from queue_protocol.views import OfficeView
 
-from . import i18n
+from . import asked, i18n
 from .catalog import Catalog, Entry
 from .flow import IssueFlow, IssueState
 from .info_print import InfoPrint, InfoPrintState
@@ -206,8 +208,9 @@ class KioskModel(QObject):
         request = self._info_flow.begin(self.service, None)
         if request is None:
             return
-        self._set_info(InfoPrint(self.service, request_id=request.request_id, lang=self.lang))
-        self._link.print_info(request.request_id, request.service, self.lang)
+        info = InfoPrint(self.service, asked=asked.print_info(request.request_id, request.service, self.lang))
+        self._set_info(info)
+        self._send_info(info)
 
     @Slot()
     def go_back(self) -> None:
@@ -276,7 +279,11 @@ class KioskModel(QObject):
 
     def _send(self, request_id: str, service: str, priority: str | None) -> None:
         self.busy_changed.emit(True)
-        self._link.issue(request_id, service, priority, self.timing.request_timeout_s)
+        self._link.send(asked.ticket_issue(request_id, service, priority))
+
+    def _send_info(self, info: InfoPrint) -> None:
+        if info.asked is not None:
+            self._link.send(info.asked)
 
     def _on_state(self, state: str) -> None:
         self.connection = state
@@ -286,6 +293,7 @@ class KioskModel(QObject):
                 self._ever_online = True
                 self._set_overlay(Overlay.NONE)
             if state == "online":
+                self._follow_printing_jobs()
                 self._retry_unknown()
         elif state in REFUSED_STATES:
             self._set_overlay(Overlay.NOT_CONNECTED)
@@ -295,6 +303,16 @@ class KioskModel(QObject):
     def _on_offline_grace(self) -> None:
         if self.connection not in ONLINE_STATES and self.overlay is not Overlay.NOT_CONNECTED:
             self._set_overlay(Overlay.OFFLINE)
+
+    def _follow_printing_jobs(self) -> None:
+        """Back online: a job still on its way (the ticket's, the info page's) may have ended while the kiosk
+        was away, its notice lost with the connection.  Ask again with the same id: the server answers from
+        the stored reply (no second ticket or page; nobody waits for that reply any more) and follows it with
+        how the job ended."""
+        for item in (self.ticket, self.info_print):
+            request = item.awaiting_end if item is not None else None
+            if request is not None:
+                self._link.send(request)
 
     def _retry_unknown(self) -> None:
         """Back online with a request nobody answered: ask again, same id (never a second ticket or page)."""
@@ -310,18 +328,14 @@ class KioskModel(QObject):
 
     def _retry_info(self) -> None:
         info = self.info_print
-        if info is not None and info.job is not None and info.state is InfoPrintState.PRINTING:
-            self._link.print_info(info.request_id, info.service, info.lang)   # answered: only its end is missing
-            return
         if self._info_flow.state is not IssueState.UNKNOWN or info is None:
             return
         if self._info_flow.request is not None and self._info_flow.request.attempt >= MAX_ATTEMPTS:
             self._info_flow.abandon()
             self._set_info(info_refused(self.info_print))
             return
-        request = self._info_flow.retry()
-        if request is not None:
-            self._link.print_info(request.request_id, request.service, info.lang)
+        if self._info_flow.retry() is not None:
+            self._send_info(info)
 
     def _on_info_ok(self, request_id: str, result: dict[str, Any]) -> None:
         if self.info_print is not None and self._info_flow.answered(request_id):
@@ -368,11 +382,13 @@ class KioskModel(QObject):
         self._refusals.clear()   # a fresh snapshot is the server's own word on availability
 
     def _on_issue_ok(self, request_id: str, result: dict[str, Any]) -> None:
-        if not self._flow.answered(request_id):
-            return   # the visitor left before the answer came: nobody is there to show it to
+        request = self._flow.request
+        if request is None or not self._flow.answered(request_id):
+            return   # the visitor left before the answer came (or a follow-up's reply): nobody waits for it
         self.busy_changed.emit(False)
         self.issued_count += 1
-        self.show_ticket(self._notices.replay(from_reply(result), apply_notice))
+        sent = asked.ticket_issue(request.request_id, request.service, request.priority)
+        self.show_ticket(self._notices.replay(from_reply(result, sent), apply_notice))
 
     def show_ticket(self, ticket: IssuedTicket) -> None:
         """The ticket screen for ``ticket`` (the reply's path; screenshots pass a sample)."""

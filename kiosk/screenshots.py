@@ -145,6 +145,7 @@ def render_all(model: KioskModel, out_dir: str | Path) -> int:
         ("category-landscape", LANDSCAPE, open_category),
         ("info-landscape", LANDSCAPE, open_service),
         ("info-print-failure-landscape", LANDSCAPE, info_printout(InfoPrintState.FAILED, "paper_out")),
+        ("english-info-landscape", LANDSCAPE, english(open_service)),
         ("priority-landscape", LANDSCAPE, model.open_priority),
         ("ticket-landscape", LANDSCAPE, ticket),
         ("print-failure-landscape", LANDSCAPE, failure),

@@ -17,6 +17,8 @@ from typing import Any, Final, TypeVar
 
 from queue_protocol.replies import PrintNotice
 
+from .asked import Asked
+
 FAILED_PRINTER: Final = frozenset({"paper_out", "cover_open", "offline"})
 """Printer states in which a fresh job cannot print: show the number instead at once."""
 
@@ -39,10 +41,16 @@ class IssuedTicket:
     print_job: str | None
     print_state: PrintState
     fail_reason: str = ""          # paper_out, cover_open, offline, or "" (the generic text)
+    asked: Asked | None = None     # the request that gave it, to ask again after a reconnect: how did the job end?
 
     @property
     def failed(self) -> bool:
         return self.print_state is PrintState.FAILED
+
+    @property
+    def awaiting_end(self) -> Asked | None:
+        """The request to send again after a reconnect: its job may have ended while the kiosk was away."""
+        return self.asked if self.print_job is not None and self.print_state is PrintState.PRINTING else None
 
 
 def fail_key(reason: str) -> str:
@@ -50,8 +58,8 @@ def fail_key(reason: str) -> str:
     return f"print_failed.{reason}" if reason in FAILED_PRINTER else "print_failed.other"
 
 
-def from_reply(result: dict[str, Any]) -> IssuedTicket:
-    """The ticket as the ``IssueResult`` describes it, before any print notice."""
+def from_reply(result: dict[str, Any], asked: Asked | None = None) -> IssuedTicket:
+    """The ticket as the ``IssueResult`` to ``asked`` describes it, before any print notice."""
     job = result.get("print_job")
     status = str(result.get("printer_status") or "")
     if not job:
@@ -65,7 +73,7 @@ def from_reply(result: dict[str, Any]) -> IssuedTicket:
         ticket=str(result["ticket"]), office=str(result["office"]), label=str(result["label"]),
         service=str(result["service"]), people_ahead=int(result.get("people_ahead") or 0),
         estimated_wait_s=float(wait) if wait is not None else None, priority=result.get("priority"),
-        print_job=str(job) if job else None, print_state=state, fail_reason=reason,
+        print_job=str(job) if job else None, print_state=state, fail_reason=reason, asked=asked,
     )
 
 

@@ -344,3 +344,29 @@ class IssueDialog(FormDialog):
         return {"service": self.service.currentData(), "priority": self.priority.currentData(),
                 "channel": "appointment" if self.appointment.isChecked() else "walk_in"}
 
+
+
+class PrintInfoDialog(FormDialog):
+    """A service's info page on one of the office's printers (``service.print_info`` by a manager)."""
+
+    def __init__(self, services: list[ServiceView], printers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(tr("info.title"), "", parent)
+        self.service = combo()
+        for service in services:
+            if not service.is_category:
+                self.service.addItem(f"{service.prefix}  {name_of(service)}", service.id)
+        self.printer = combo()
+        for printer in printers:
+            self.printer.addItem(printer, printer)
+        self.lang = combo()
+        for lang in ("ru", "en"):
+            self.lang.addItem(tr(f"info.lang_{lang}"), lang)
+        self.form.addRow(tr("info.service"), self.service)
+        self.form.addRow(tr("info.printer"), self.printer)
+        self.form.addRow(tr("info.lang"), self.lang)
+        self.finish_layout()
+        self.ok_button.setEnabled(bool(printers))
+
+    def values(self) -> dict[str, Any]:
+        return {"service": self.service.currentData(), "printer": self.printer.currentData(),
+                "lang": self.lang.currentData()}

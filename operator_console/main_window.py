@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.manager.issue.connect(self.issue_ticket)
         self.manager.set_text.connect(model.set_board_text)
         self.manager.refresh_printers.connect(model.refresh_printers)
+        self.manager.print_info.connect(self.print_service_info)
         self.dashboard.report.connect(self.ask_report)
         model.today.changed.connect(self.dashboard.render)
         model.changed.connect(self.render)
@@ -292,6 +293,14 @@ class MainWindow(QMainWindow):
             return
         self.ask(d.IssueDialog(list(view.services), list(view.priorities), self),
                  lambda v: self.model.issue(v["service"], v["priority"], v["channel"]))
+
+    def print_service_info(self) -> None:
+        """A service's info page on a printer the last ``printer.status`` named."""
+        view = self.model.view
+        if view is None or self.dialog is not None or not self.model.printers:
+            return
+        self.ask(d.PrintInfoDialog(list(view.services), sorted(self.model.printers), self),
+                 lambda v: self.model.print_info(v["service"], v["printer"], v["lang"]))
 
     def ask_report(self) -> None:
         """The report dialog, then the file from the server, then where to save it."""

@@ -95,6 +95,7 @@ class ManagerView(QWidget):
     issue = Signal()
     set_text = Signal(str)
     refresh_printers = Signal()
+    print_info = Signal()               # a service's info page on an office printer
 
     def __init__(self, model: ConsoleModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,6 +187,10 @@ class ManagerView(QWidget):
         self.printers_button.setObjectName("btn_printers")
         self.printers_button.clicked.connect(self.refresh_printers)
         top.addWidget(self.printers_button)
+        self.print_info_button = QPushButton(tr("mgr.print_info"))
+        self.print_info_button.setObjectName("btn_print_info")
+        self.print_info_button.clicked.connect(self.print_info)
+        top.addWidget(self.print_info_button)
         box.addLayout(top)
         self.printers_view = table(self.printers, "printersTable", stretch=0)
         self.printers_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -253,6 +258,7 @@ class ManagerView(QWidget):
         self.issue_button.setEnabled(online)
         self.text_button.setEnabled(online)
         self.printers_button.setEnabled(online)
+        self.print_info_button.setEnabled(online and bool(self.model.printers))
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -309,3 +315,4 @@ class ManagerView(QWidget):
         self.alert.setVisible(bool(bad))
         self.printers_view.setVisible(bool(printers))
         self.printers_empty.setVisible(not printers)
+        self._sync_buttons()

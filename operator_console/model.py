@@ -53,7 +53,9 @@ from queue_protocol.wire_time import parse_utc
 
 from .figures import MyDay
 from .i18n import error_text, tr
+from .info_pages import InfoPages
 from .rules import TICKET_ACTIONS, Action, legal_actions
+from .tables import name_of
 from .today_feed import TodayFeed
 
 MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
@@ -115,6 +117,7 @@ class ConsoleModel(QObject):
         self._indexed: OfficeView | None = None
         self._by_id: tuple[dict[str, TicketView], dict[str, ServiceView]] = ({}, {})
         self.today = TodayFeed(self)          # stats.today for the manager's dashboard
+        self.info_pages = InfoPages()         # service.print_info jobs until their print notices
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.ticked)
@@ -311,6 +314,10 @@ class ConsoleModel(QObject):
         self.changed.emit()
 
     def _on_notice(self, office: str, notice: object) -> None:
+        if isinstance(notice, PrintNotice):
+            words = self.info_pages.notice(notice)
+            if words is not None:
+                self.message.emit(*words)
         if isinstance(notice, PrinterNotice):
             self.printers[notice.printer] = PrinterView(printer=notice.printer, office=office, status=notice.status,
                                                         checked_at=notice.checked_at, queued_jobs=notice.queued_jobs)
@@ -423,6 +430,19 @@ class ConsoleModel(QObject):
                 self.printers_changed.emit()
 
         return self.send("printer.status", {"printer": None}, done)
+
+    def print_info(self, service: str, printer: str, lang: str = "ru") -> str | None:
+        """A service's info page on an office printer; the status line says when it is sent, then how it ended."""
+        name = name_of(self.services.get(service), service)
+
+        def done(outcome: Outcome) -> None:
+            if not outcome.ok:
+                return
+            job = str(outcome.result.get("print_job") or "")
+            words = self.info_pages.asked(job, name, printer)
+            self.message.emit(*(words or (tr("info.sent", service=name, printer=printer), False)))
+
+        return self.send("service.print_info", {"service": service, "printer": printer, "lang": lang}, done)
 
     def download_report(self, first: date, last: date, fmt: str, then: Callable[[ReportFileResult], None]) -> str | None:
         """Ask the server for the report of local days ``first``..``last``; ``then(file)`` once it came."""

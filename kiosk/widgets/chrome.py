@@ -5,6 +5,9 @@ overlay that says the kiosk is out of order until the connection is back.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
+
 from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -17,6 +20,13 @@ def label(role: str, parent: QWidget, *, wrap: bool = True, center: bool = False
     if center:
         widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return widget
+
+
+def bullet_list(items: Sequence[str]) -> str:
+    """``items`` as rich text whose wrapped lines hang under the text, not under the bullet (a two-column table)."""
+    rows = "".join(f'<tr><td style="padding-right: 0.6em;">•</td><td style="padding-bottom: 0.35em;">'
+                   f"{html.escape(item, quote=False)}</td></tr>" for item in items)
+    return f'<table cellspacing="0" cellpadding="0">{rows}</table>'
 
 
 def button(name: str, role: str, parent: QWidget, *, checkable: bool = False) -> QPushButton:

@@ -24,7 +24,7 @@ from .. import i18n
 from ..info_print import InfoPrintState, fail_key
 from ..listmodels import IdRole
 from ..model import KioskModel, Screen
-from .chrome import button, label
+from .chrome import bullet_list, button, label
 from .tiles import Tile, TileGrid
 
 
@@ -143,6 +143,7 @@ class ServicePage(QWidget):
         self.description = label("body", inner)
         self.docs_title = label("title", inner)
         self.docs = label("body", inner)
+        self.docs.setTextFormat(Qt.TextFormat.RichText)   # a bullet list whose wrapped lines hang under the text
         self.letter = label("subtitle", inner)
         col = QVBoxLayout(inner)
         col.setContentsMargins(0, 0, 0, 0)
@@ -200,7 +201,7 @@ class ServicePage(QWidget):
         self.description.setVisible(bool(entry.description(lang)))
         documents = entry.documents(lang)
         self.docs_title.setText(m.tr("documents"))
-        self.docs.setText("\n".join(f"•  {d}" for d in documents) if documents else m.tr("documents_missing"))
+        self.docs.setText(bullet_list(documents) if documents else m.tr("documents_missing"))
         self._render_print()
         self.letter.setText(m.tr("service_letter", prefix=entry.prefix) if entry.prefix else "")
         self.letter.setVisible(bool(entry.prefix))

@@ -5,10 +5,12 @@ Fixtures (``--import-mode=importlib`` forbids importing helpers by name, so they
 
 * ``printer``: an ``EmulatedPrinter`` on a free TCP port (module scope; tests that change its
   state put it back to "ok").
-* ``server``: the demo server (module scope).  ``stop()`` ends it by its pid, ``start()``
+* ``server``: the demo server (module scope); a module that overrides ``server_config`` gets
+  one that reads that file (and re-reads it on ``config.reload``).  ``stop()`` ends it by its pid, ``start()``
   starts it again on the same port and data directory.
 * ``staff``: ``staff(login, verb, **fields)`` sends one request as an operator or manager.
-* ``make_kiosk``: a kiosk window on the server, with short time limits; closed at teardown.
+* ``make_kiosk``: a kiosk window on the server, with short time limits (and ``link_options`` for
+  its client, a reconnect ``backoff`` say); closed at teardown.
 
 Every wait is bounded: server start 30 s, replies 10 s, Qt waits by their own timeouts.
 """
@@ -39,8 +41,8 @@ REPLY_TIMEOUT_S = 10.0
 class Server(DemoServer):
     """One demo server child; ``port`` and ``data_dir`` stay the same across stop() / start()."""
 
-    def __init__(self, data_dir: Path, printer_port: int) -> None:
-        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{printer_port}?timeout=1"])
+    def __init__(self, data_dir: Path, printer_port: int, config: Path | None = None) -> None:
+        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{printer_port}?timeout=1"], config)
         self.printer_port = printer_port
 
     @property
@@ -65,8 +67,14 @@ def printer() -> Iterator[Printer]:
 
 
 @pytest.fixture(scope="module")
-def server(printer: Printer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    process = Server(tmp_path_factory.mktemp("kiosk-server"), printer.port)
+def server_config() -> Path | None:
+    """The server's configuration file; ``None``: the built-in demo (a module overrides this to reload its own)."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(printer: Printer, server_config: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    process = Server(tmp_path_factory.mktemp("kiosk-server"), printer.port, server_config)
     process.start()
     try:
         yield process
@@ -117,16 +125,16 @@ def open_windows(staff: Staff) -> None:
 
 @pytest.fixture
 def make_kiosk(server: Server, qtbot: Any) -> Iterator[Callable[..., Any]]:
-    """``make_kiosk(**timing)``: a started kiosk window (1080x1920), online, with its model."""
+    """``make_kiosk(link_options=None, **timing)``: a started kiosk window (1080x1920), online, with its model."""
     from kiosk.link import KioskLink
     from kiosk.model import KioskModel, Overlay, Timing
     from kiosk.window import KioskWindow
 
     made: list[Any] = []
 
-    def make(**timing: float) -> Any:
+    def make(link_options: dict[str, Any] | None = None, **timing: float) -> Any:
         limits = Timing(**{"idle_s": 30.0, "offline_grace_s": 0.3, "request_timeout_s": 8.0, **timing})
-        link = KioskLink(server.url, "demo-kiosk", request_timeout=limits.request_timeout_s)
+        link = KioskLink(server.url, "demo-kiosk", request_timeout=limits.request_timeout_s, **(link_options or {}))
         model = KioskModel(link, limits)
         window = KioskWindow(model)
         qtbot.addWidget(window)

@@ -6,15 +6,19 @@ up on the server across tests, so assertions compare before and after, never abs
 
 from __future__ import annotations
 
+import random
+import socket
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from kiosk.info_print import InfoPrintState
-from kiosk.link import INFO_TAG
+from kiosk.link import INFO_TAG, ISSUE_TAG
 from kiosk.model import Screen
 from kiosk.ticket import PrintState
 from printers import codepage
+from queue_protocol.backoff import Backoff
 
 WAIT_MS = 10_000
 
@@ -299,3 +303,47 @@ def test_a_service_the_server_does_not_know_is_a_plain_failure_not_a_hang(
                     timeout=WAIT_MS)
     assert model.info_print.fail_reason == "" and not model._info_flow.busy
     assert printer.emulator.printed == printed_before
+
+
+class Longest(random.Random):
+    """Reconnect delays at their ceiling: the kiosk stays away exactly as long as the backoff says."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def test_a_print_notice_lost_with_the_connection_is_asked_for_again_and_the_ticket_ends_printed(
+        qtbot: Any, make_kiosk: Any, open_windows: None, printer: Any, staff: Any) -> None:
+    away_s = 2.0
+    seen_ok = len(printer.emulator.tickets) + 1    # a page printed now: the server sees the printer "ok" again
+    staff("manager", "service.print_info", service="passport", printer="kiosk-printer")   # (an earlier test ran it out)
+    printer.emulator.wait_for_tickets(seen_ok, 5)
+    window = make_kiosk(print_watchdog_s=8.0,    # without the follow-up the screen would say "not printed"
+                        link_options={"backoff": Backoff(base_s=away_s, cap_s=away_s, rng=Longest())})
+    model = window.model
+    go_to_passport(qtbot, window)
+    waiting_before = model.catalog.entry("passport").waiting
+    printed_before = len(printer.emulator.tickets)
+    issued: list[str] = []
+    model._link.bridge.request_finished.connect(
+        lambda tag, ok, result: issued.append(tag[len(ISSUE_TAG):]) if tag.startswith(ISSUE_TAG) else None)
+    # The emulator serves one connection at a time: holding one keeps the ticket's job waiting
+    # for the printer's status answer (the worker waits 1 s, then tries again) until it is let go.
+    with socket.create_connection(("127.0.0.1", printer.port), timeout=5):
+        qtbot.wait(200)
+        tap(qtbot, window.service.take)
+        qtbot.waitUntil(lambda: model.ticket is not None, timeout=WAIT_MS)
+        assert model.ticket.print_state is PrintState.PRINTING and model.ticket.print_job
+        model._link.bridge.drop_connection()     # the reply came; the job's notice will find no connection
+        qtbot.waitUntil(lambda: model.connection != "online", timeout=WAIT_MS)
+        dropped = time.monotonic()
+    printer.emulator.wait_for_tickets(printed_before + 1, 5)
+    assert time.monotonic() - dropped < away_s - 0.5, "the job must end while the kiosk is away"
+    qtbot.waitUntil(lambda: model.ticket.print_state is not PrintState.PRINTING, timeout=WAIT_MS)
+    page = window.ticket
+    assert model.ticket.print_state is PrintState.PRINTED, model.ticket
+    assert page.take.isVisible() and not page.failure.isVisible() and model.screen is Screen.TICKET
+    qtbot.wait(500)
+    assert model.catalog.entry("passport").waiting == waiting_before + 1 and model.issued_count == 1
+    assert len(issued) == 2 and len(set(issued)) == 1       # the follow-up carried the first id ...
+    assert len(printer.emulator.tickets) == printed_before + 1   # ... and printed nothing again

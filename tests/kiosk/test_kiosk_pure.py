@@ -8,7 +8,7 @@ import string
 import msgspec
 import pytest
 
-from kiosk import i18n
+from kiosk import asked, i18n
 from kiosk.catalog import Catalog
 from kiosk.flow import IssueFlow, IssueState
 from kiosk.info_print import InfoPrint, InfoPrintState
@@ -193,3 +193,25 @@ def test_a_notice_that_overtook_the_info_reply_is_applied() -> None:
     buffer.add(info_notice("printed"))
     page = buffer.replay(info_from_reply(InfoPrint("passport"), INFO_REPLY), apply_info_notice)
     assert page.state is InfoPrintState.PRINTED
+
+
+def test_only_a_job_still_on_its_way_is_asked_for_again_word_for_word() -> None:
+    sent = asked.ticket_issue("kiosk-1", "passport", None)
+    ticket = from_reply(REPLY, sent)
+    assert ticket.awaiting_end == sent and sent.as_fields() == {"service": "passport", "priority": None,
+                                                              "channel": "walk_in"}
+    assert apply_notice(ticket, notice("printed")).awaiting_end is None
+    assert from_reply({**REPLY, "print_job": None}, sent).awaiting_end is None   # nothing to print, nothing to learn
+    page = InfoPrint("passport", asked=asked.print_info("kiosk-2", "passport", "en"))
+    assert page.awaiting_end is None   # no reply yet: that is a retry of an unknown request, not a follow-up
+    waiting = info_from_reply(page, INFO_REPLY)
+    assert waiting.awaiting_end == page.asked and waiting.awaiting_end.verb == "service.print_info"
+    assert info_timed_out(waiting).awaiting_end is None
+
+
+def test_a_bullet_list_keeps_bullet_and_text_in_columns_so_wrapped_lines_hang() -> None:
+    from kiosk.widgets.chrome import bullet_list
+
+    rich = bullet_list(["Паспорт", "Справка <форма 9> & копия"])
+    assert rich.count("<tr><td") == 2 and rich.count("•</td><td") == 2   # the bullet's own column
+    assert "Справка &lt;форма 9&gt; &amp; копия" in rich                  # the configuration's text, not markup

@@ -154,3 +154,34 @@ def test_an_operator_sees_no_hall(qtbot, console) -> None:
     main = console("operator6", 6)
     assert not main.model.is_manager
     assert not main.tabs.isTabVisible(1)
+
+
+def print_info_page(qtbot: Any, main: MainWindow, service: str, lang: str) -> None:
+    main.manager.print_info_button.click()
+    qtbot.waitUntil(lambda: main.dialog is not None, timeout=MS)
+    dialog = main.dialog
+    assert dialog.printer.findData("kiosk-printer") >= 0 and dialog.service.findData("passports") < 0   # no categories
+    dialog.service.setCurrentIndex(dialog.service.findData(service))
+    dialog.printer.setCurrentIndex(dialog.printer.findData("kiosk-printer"))
+    dialog.lang.setCurrentIndex(dialog.lang.findData(lang))
+    dialog.ok_button.click()
+
+
+def test_a_manager_prints_a_services_info_page_and_hears_how_it_ended(qtbot, console, talon) -> None:
+    main = hall(qtbot, console)
+    qtbot.waitUntil(lambda: main.manager.print_info_button.isEnabled(), timeout=MS)   # printers known
+    printed_before = talon.printer.printed
+    print_info_page(qtbot, main, "passport", "ru")
+    qtbot.waitUntil(lambda: "напечатана" in main.status.text(), timeout=MS)
+    assert main.status.text() == "Памятка «Паспорт РФ» напечатана на принтере kiosk-printer"
+    [page] = talon.printer.wait_for_tickets(printed_before + 1, 5)[-1:]
+    assert page.find("Паспорт РФ") is not None and page.find("Что взять с собой:") is not None
+
+    talon.printer.set_state("out")
+    try:
+        print_info_page(qtbot, main, "passport", "en")
+        qtbot.waitUntil(lambda: "не напечатана" in main.status.text(), timeout=MS)
+    finally:
+        talon.printer.set_state("ok")
+    assert main.status.text() == "Памятка «Паспорт РФ» не напечатана на принтере kiosk-printer: нет бумаги"
+    assert main.status.property("error") == "true" and talon.printer.printed == printed_before + 1

@@ -140,3 +140,22 @@ def test_every_state_the_wire_can_report_has_a_name() -> None:
             assert f"{prefix}.{value.value}" in i18n.RU, (prefix, value)
     for action in Action:
         assert f"act.{action.name.lower()}" in i18n.RU
+
+
+def test_an_info_page_notice_that_overtakes_its_reply_still_gets_its_words() -> None:
+    from operator_console.info_pages import InfoPages
+    from queue_protocol.replies import PrintNotice
+
+    def ended(job: str, state: str, reason: str = "", kind: str = "info") -> PrintNotice:
+        return PrintNotice(office="demo", job=job, kind=kind, service="passport", printer="p1", state=state,
+                           reason=reason)
+
+    pages = InfoPages()
+    assert pages.notice(ended("j1", "printed")) is None                  # nobody claimed it yet: kept
+    assert pages.asked("j1", "Паспорт РФ", "p1") == ("Памятка «Паспорт РФ» напечатана на принтере p1", False)
+    assert pages.asked("j2", "Паспорт РФ", "p1") is None                 # the usual order: wait for the notice
+    assert pages.notice(ended("j2", "printing")) is None
+    assert pages.notice(ended("j2", "failed", "timeout", kind="ticket")) is None   # a ticket's job, not ours
+    assert pages.notice(ended("j2", "failed", "cover_open")) == (
+        "Памятка «Паспорт РФ» не напечатана на принтере p1: открыта крышка", True)
+    assert pages.notice(ended("j2", "printed")) is None                  # told once

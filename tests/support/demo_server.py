@@ -1,4 +1,4 @@
-"""``talon-server run --demo`` as a child process on 127.0.0.1, for the app and client tests.
+"""``talon-server run --demo`` (or ``--config FILE``) as a child process on 127.0.0.1, for the app and client tests.
 
 The port and the data directory stay the same across ``stop()`` / ``kill()`` / ``start()``,
 so a test can crash the server and bring it back where its clients expect it.  Only the
@@ -21,9 +21,10 @@ STOP_TIMEOUT_S = 15.0
 
 
 class DemoServer:
-    def __init__(self, data_dir: Path, extra_args: Sequence[str] = ()) -> None:
+    def __init__(self, data_dir: Path, extra_args: Sequence[str] = (), config: Path | None = None) -> None:
         self.data_dir = data_dir
         self.extra_args = list(extra_args)
+        self.config = config   # a configuration file instead of --demo: a test rewrites it and sends config.reload
         self.port = 0
         self.proc: subprocess.Popen[str] | None = None
         self.log: list[str] = []
@@ -39,7 +40,8 @@ class DemoServer:
         env = {**os.environ, "TALON_DATA_DIR": str(self.data_dir), "PYTHONUNBUFFERED": "1"}
         self._listening.clear()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "run", "--demo", "--host", "127.0.0.1",
+            [sys.executable, "-m", "queue_server.cli", "run",
+             *(["--config", str(self.config)] if self.config is not None else ["--demo"]), "--host", "127.0.0.1",
              "--port", str(self.port), *self.extra_args],
             cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
