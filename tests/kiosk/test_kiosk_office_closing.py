@@ -47,7 +47,9 @@ def home_lines(window: Any) -> dict[str, tuple[bool, str]]:
     return {tile.entry_id: (tile.available, tile.line.text()) for tile in window.home.grid.tiles()}
 
 
-def stays_online(window: Any) -> list[str]:
+def stays_online(qtbot: Any, window: Any) -> list[str]:
+    """Every connection state the kiosk goes through from now on (none, if it never drops)."""
+    qtbot.waitUntil(lambda: window.model.connection == "online", timeout=15_000)   # not still resyncing
     states: list[str] = []
     window.model._link.state_changed.connect(states.append)
     return states
@@ -56,7 +58,7 @@ def stays_online(window: Any) -> list[str]:
 def test_a_service_switched_off_greys_out_on_the_home_screen_and_comes_back(
         qtbot: Any, make_kiosk: Any, open_windows: None, staff: Any) -> None:
     window = make_kiosk()
-    states = stays_online(window)
+    states = stays_online(qtbot, window)
     qtbot.waitUntil(lambda: home_lines(window)["results"][0], timeout=TICK_WAIT_MS)
     staff("manager", "service.set_active", service="results", active=False)
     try:
@@ -75,7 +77,7 @@ def test_a_service_switched_off_greys_out_on_the_home_screen_and_comes_back(
 def test_the_office_closing_greys_out_every_service_in_plain_words_and_opening_brings_them_back(
         qtbot: Any, make_kiosk: Any, open_windows: None, staff: Any, server_config: Path) -> None:
     window = make_kiosk()
-    states = stays_online(window)
+    states = stays_online(qtbot, window)
     opened = server_config.read_text(encoding="utf-8")
     qtbot.waitUntil(lambda: home_lines(window)["results"][0] and home_lines(window)["passports"][0],
                     timeout=TICK_WAIT_MS)
