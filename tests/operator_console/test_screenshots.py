@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ("login", "idle", "calling", "serving", "transfer-dialog", "postpone-dialog", "finish-dialog",
-           "call-ticket-dialog", "break", "hall", "hall-services-dialog", "hall-issue-dialog",
+           "call-ticket-dialog", "break", "hall", "hall-services-dialog", "hall-issue-dialog", "hall-print-info-dialog",
            "dashboard", "report-dialog")
 
 
