@@ -1,12 +1,12 @@
 """One websocket connection: hello, then requests in order, replies and live events out.
 
 Call order: ``serve()`` runs the connection to its end.  Everything sent goes through one
-outbox drained by one writer task, so a command's reply is queued before the events it
-caused (the fan-out runs after the reply is queued) and a snapshot before any later event of
-its office.  While an office's snapshot or missed events are being read, live events of that
-office are held and then released above the ``seq`` the catch-up reached (the floor), so the
-client sees every event exactly once and in order.  The connection deregisters from the
-fan-out in ``finally``, whatever ends it.
+``Outbox`` (``outbox.py``: the frames queued in a loop iteration go out in one write), so a
+command's reply is queued before the events it caused (the fan-out runs after the reply is
+queued) and a snapshot before any later event of its office.  While an office's snapshot or
+missed events are being read, live events of that office are held and then released above the
+``seq`` the catch-up reached (the floor), so the client sees every event exactly once and in
+order.  The connection deregisters from the fan-out in ``finally``, whatever ends it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from queue_protocol.wire_time import format_utc
 
 from .auth import AuthError
 from .dispatch import Outcome, error
+from .outbox import Outbox
 from .principal import Principal
 
 if TYPE_CHECKING:
@@ -58,20 +59,18 @@ class Connection:
         self.server = server
         self.ws = ws
         self.principal: Principal | None = None
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self.public = False      # a kiosk or a board (the fan-out asks for each event)
+        self.outbox = Outbox(ws, server.flusher, MAX_OUTBOX, self._too_slow)
+        self._closer: asyncio.Task[None] | None = None
         self.floors: dict[str, int] = {}
-        self.holding: dict[str, list[tuple[int, str]]] = {}
-        self.held_notices: dict[str, list[str]] = {}
+        self.holding: dict[str, list[tuple[int, bytes]]] = {}
+        self.held_notices: dict[str, list[str | bytes]] = {}
         self.bad_frames = 0
         self.peer = str(ws.remote_address[0]) if ws.remote_address else "?"
 
     # -- the fan-out's side -------------------------------------------------------------
 
-    @property
-    def public(self) -> bool:
-        return self.principal is not None and self.principal.is_public
-
-    def push_event(self, office: str, seq: int, frame: str) -> None:
+    def push_event(self, office: str, seq: int, frame: bytes) -> None:
         held = self.holding.get(office)
         if held is not None:
             held.append((seq, frame))
@@ -79,33 +78,24 @@ class Connection:
             self.floors[office] = seq
             self.send(frame)
 
-    def push_notice(self, office: str, frame: str) -> None:
+    def push_notice(self, office: str, frame: str | bytes) -> None:
         """A print or printer notice: never before the office's snapshot (lifecycle rule 3)."""
         if office in self.holding or office not in self.floors:
             self.held_notices.setdefault(office, []).append(frame)
         else:
             self.send(frame)
 
-    def send(self, frame: str) -> None:
-        if self.outbox.qsize() >= MAX_OUTBOX:
-            log.warning("%s does not read; dropping it (it will resync)", self.peer)
-            self.holding.clear()
-            self.outbox.put_nowait(None)  # the writer closes the connection
-            return
-        self.outbox.put_nowait(frame)
+    def send(self, frame: str | bytes) -> None:
+        self.outbox.put(frame)
 
-    async def _write(self) -> None:
-        while True:
-            frame = await self.outbox.get()
-            if frame is None:
-                await self.ws.close(1001, "too slow: reconnect and resync")
-                return
-            await self.ws.send(frame)
+    def _too_slow(self) -> None:
+        log.warning("%s does not read; dropping it (it will resync)", self.peer)
+        self.holding.clear()
+        self._closer = asyncio.get_running_loop().create_task(self.ws.close(1001, "too slow: reconnect and resync"))
 
     # -- the client's side --------------------------------------------------------------
 
     async def serve(self) -> None:
-        writer = asyncio.create_task(self._write())
         try:
             if await self._hello():
                 async for frame in self.ws:
@@ -115,14 +105,14 @@ class Connection:
             pass
         finally:
             self.server.fanout.unsubscribe(self)
-            await self._drain(writer)
+            await self._drain()
 
-    async def _drain(self, writer: asyncio.Task[None], timeout: float = 2.0) -> None:
-        """Let queued frames go out (an error reply before a close), then stop the writer."""
+    async def _drain(self, timeout: float = 2.0) -> None:
+        """Let queued frames go out (an error reply before a close), then write no more."""
         deadline = time.monotonic() + timeout
-        while not self.outbox.empty() and not writer.done() and time.monotonic() < deadline:
+        while not self.outbox.empty() and not self.outbox.overflowed and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-        writer.cancel()
+        self.outbox.discard()
 
     async def _close(self, code: int, reason: str) -> None:
         deadline = time.monotonic() + 2.0
@@ -197,7 +187,8 @@ class Connection:
             session, expires = opened.token, opened.expires_at
         if principal.device_window is None and not principal.is_public:
             principal.window = await server.in_db(server.open_window_of, principal.office, principal.user)
-        self.principal = principal
+        self.principal, self.public = principal, principal.is_public
+        server.authenticated(self)
         return HelloResult(
             protocol=PROTOCOL_VERSION, role=principal.role, user=principal.user, name=principal.name,
             office=principal.office, offices=list(principal.offices),

@@ -7,7 +7,7 @@ queued) and from a poller that reads the log for events other server processes c
 (PostgreSQL deployments) or that a crash of delivery left behind.  ``publish`` accepts events
 in any order and any number of times: it keeps the last delivered ``seq`` per office, holds
 events that arrive ahead of a gap until the gap fills, and drops what it already delivered.
-Each event is encoded once per audience (public screens, staff) and queued on every
+Each event is encoded once per audience (public screens, staff), to UTF-8 bytes, and queued on every
 subscribed connection; a connection that is still receiving its snapshot holds live events
 and releases those after the snapshot's ``seq`` (see ``Connection``).
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from queue_protocol.codec import encode
+from queue_protocol.codec import encode_bytes
 from queue_server.core.events import Event
 
 from .office_views import wire_event
@@ -27,7 +27,7 @@ class Subscriber(Protocol):
     @property
     def public(self) -> bool: ...
 
-    def push_event(self, office: str, seq: int, frame: str) -> None: ...
+    def push_event(self, office: str, seq: int, frame: bytes) -> None: ...
 
 
 class Fanout:
@@ -70,9 +70,9 @@ class Fanout:
         subscribers = self._subscribers.get(office)
         if not subscribers:
             return
-        frames: dict[bool, str] = {}
+        frames: dict[bool, bytes] = {}
         for subscriber in list(subscribers):
             public = subscriber.public
             if public not in frames:
-                frames[public] = encode(wire_event(office, event, public=public))
+                frames[public] = encode_bytes(wire_event(office, event, public=public))
             subscriber.push_event(office, event.seq, frames[public])

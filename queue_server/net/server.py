@@ -52,6 +52,7 @@ from .dispatch import Dispatcher, Outcome, RequestRefused, error, office_of
 from .fanout import Fanout
 from .load import office_load
 from .office_views import CALL_TYPES, MAX_CALLS, call_view, office_view, wire_event
+from .outbox import Flusher
 from .principal import Principal
 from .stats_verbs import StatsVerbs
 
@@ -86,6 +87,8 @@ class TalonServer:
                                                       "config.reload": self._config_reload}
         self.special_verbs.update(StatsVerbs(self).handlers())     # stats.today, stats.report
         self.connections: set[Connection] = set()
+        self.flusher = Flusher()
+        self._followers: dict[str, set[Connection]] = {}   # office -> the authenticated connections following it
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._load: tuple[float, bytes] | None = None
@@ -128,16 +131,26 @@ class TalonServer:
             await connection.serve()
         finally:
             self.connections.discard(connection)
+            for office in connection.principal.offices if connection.principal is not None else ():
+                self._followers.get(office, set()).discard(connection)
+
+    def authenticated(self, connection: Connection) -> None:
+        """Index ``connection`` by the offices it follows (notices go to an office's connections only)."""
+        assert connection.principal is not None
+        for office in connection.principal.offices:
+            self._followers.setdefault(office, set()).add(connection)
+
+    def followers(self, office: str) -> list[Connection]:
+        return list(self._followers.get(office, ()))
 
     # -- printing -----------------------------------------------------------------------
 
     def notify(self, office: str, notice: PrintNotice | PrinterNotice, device: str | None) -> None:
         """A print or printer notice to the kiosks concerned and to the office's managers."""
         frame = encode(notice)
-        for connection in list(self.connections):
+        for connection in self.followers(office):
             p = connection.principal
-            if p is None or office not in p.offices:
-                continue
+            assert p is not None
             if isinstance(notice, PrintNotice):
                 concerned = p.is_manager or (p.is_public and p.office == office and p.user == device)
             else:
@@ -298,8 +311,8 @@ class TalonServer:
         for office_id, events in happened:
             self.fanout.publish(office_id, events)
         for office_id in moved:  # a fresh snapshot, so kiosks grey out or enable services in time
-            for connection in list(self.connections):
-                if connection.principal is not None and office_id in connection.floors:
+            for connection in self.followers(office_id):
+                if office_id in connection.floors:
                     await connection.refresh(office_id)
 
     async def _poll(self) -> None:
