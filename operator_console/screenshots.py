@@ -93,8 +93,8 @@ class Shooter:
 
 def _act(main: MainWindow, action: Action) -> None:
     model = main.model
-    wait(lambda: action in model.legal and main.actions[action].isEnabled(), f"{action.value} to be legal")
-    main.actions[action].trigger()
+    wait(lambda: action in model.legal and main.qactions[action].isEnabled(), f"{action.value} to be legal")
+    main.qactions[action].trigger()
     pump(0.1)
 
 

@@ -62,7 +62,7 @@ def _import_tracking_mkdtemp(made: list[str]) -> None:
     real: Callable[..., str] = tempfile.mkdtemp
 
     def tracking(*args: object, **kwargs: object) -> str:
-        path = real(*args, **kwargs)  # type: ignore[arg-type]
+        path = real(*args, **kwargs)
         made.append(path)
         return path
 
