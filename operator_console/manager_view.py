@@ -9,6 +9,8 @@ dialogs and asks the model.  Buttons are enabled only when the selected row allo
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,7 +68,7 @@ def printers_columns() -> list[Column[PrinterView]]:
     ]
 
 
-def table(model: RowsModel, name: str, stretch: int) -> QTableView:  # type: ignore[type-arg]
+def table(model: RowsModel[Any], name: str, stretch: int) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -226,7 +228,7 @@ class ManagerView(QWidget):
         self._select(self.tickets_view, self.tickets, ticket_id)
 
     @staticmethod
-    def _select(view: QTableView, model: RowsModel, key: object) -> None:  # type: ignore[type-arg]
+    def _select(view: QTableView, model: RowsModel[Any], key: object) -> None:
         for row, item in enumerate(model.rows):
             if model.key(item) == key:
                 view.selectRow(row)

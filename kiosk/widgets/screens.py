@@ -122,6 +122,8 @@ class HomePage(QWidget):
 
 _PRINT_BUTTON = {None: "info_print", InfoPrintState.PRINTING: "info_printing", InfoPrintState.PRINTED: "info_printed",
                  InfoPrintState.FAILED: "info_print"}
+_PRINT_NOTE: dict[InfoPrintState | None, str] = {InfoPrintState.PRINTING: "info_printing_note",
+                                                 InfoPrintState.PRINTED: "info_printed_note"}
 
 
 class ServicePage(QWidget):
@@ -230,7 +232,7 @@ class ServicePage(QWidget):
         failed = info is not None and info.state is InfoPrintState.FAILED
         self.print_failure.setText(m.text(fail_key(info.fail_reason)) if info is not None and failed else "")
         self.print_failure.setVisible(failed)
-        note = {InfoPrintState.PRINTING: "info_printing_note", InfoPrintState.PRINTED: "info_printed_note"}.get(state)  # type: ignore[arg-type]
+        note = _PRINT_NOTE.get(state)
         self.print_note.setText(m.text(note) if note else "")
         self.print_note.setVisible(note is not None)
 

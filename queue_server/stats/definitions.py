@@ -32,7 +32,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from queue_server.core.events import Event
@@ -191,7 +191,7 @@ def _micros(at: datetime | int | str) -> int:
         return at
     if type(at) is str:
         return (datetime.fromisoformat(at) - NAIVE_EPOCH) // ONE_US
-    return (at - EPOCH) // ONE_US  # type: ignore[operator]
+    return (cast(datetime, at) - EPOCH) // ONE_US   # `type() is` (fast, exact) does not narrow the union
 
 
 def _data(data: Mapping[str, Any] | str | None) -> Mapping[str, Any]:
@@ -200,7 +200,7 @@ def _data(data: Mapping[str, Any] | str | None) -> Mapping[str, Any]:
     if type(data) is str:
         loaded: Mapping[str, Any] = json.loads(data)
         return loaded
-    return data  # type: ignore[return-value]
+    return cast("Mapping[str, Any]", data)   # `type() is` (fast, exact) does not narrow the union
 
 
 def wait_start_us(issued_us: int, slot_at: str | None = None) -> int:
