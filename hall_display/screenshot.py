@@ -13,9 +13,10 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -41,9 +42,9 @@ def wait_for(app: QApplication, predicate: Callable[[], bool], what: str, timeou
         time.sleep(0.01)
 
 
-def in_background(coroutine_factory: Callable[[], object]) -> threading.Thread:
+def in_background(coroutine_factory: Callable[[], Coroutine[Any, Any, object]]) -> threading.Thread:
     """Run a coroutine on its own loop in a thread (the Qt loop keeps running meanwhile)."""
-    thread = threading.Thread(target=lambda: asyncio.run(coroutine_factory()), daemon=True)  # type: ignore[arg-type]
+    thread = threading.Thread(target=lambda: asyncio.run(coroutine_factory()), daemon=True)
     thread.start()
     return thread
 

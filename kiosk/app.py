@@ -53,7 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from .link import KioskLink
-    from .model import KioskModel, Timing
+    from .model import KioskModel
+    from .states import Timing
     from .window import KioskWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

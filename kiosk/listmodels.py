@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
 from . import i18n
 from .catalog import Entry
@@ -89,9 +89,10 @@ class EntryListModel(QAbstractListModel):
             return entry.unavailable
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
-        return {Qt.ItemDataRole.DisplayRole: b"name", IdRole: b"id", LineRole: b"line",
-                AvailableRole: b"available", CategoryRole: b"isCategory", ReasonRole: b"reason"}
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = {Qt.ItemDataRole.DisplayRole: b"name", IdRole: b"id", LineRole: b"line",
+                 AvailableRole: b"available", CategoryRole: b"isCategory", ReasonRole: b"reason"}
+        return {role: QByteArray(name) for role, name in names.items()}
 
 
 class PriorityListModel(QAbstractListModel):

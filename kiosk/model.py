@@ -144,7 +144,8 @@ class KioskModel(QObject):
         """This kiosk has a printer: its service pages offer to print themselves."""
         return bool(self._link.has_printer)
 
-    def tr(self, key: str, **values: object) -> str:
+    def text(self, key: str, **values: object) -> str:
+        """The text of catalogue ``key`` in the visitor's language (not ``QObject.tr``: Qt's own)."""
         return i18n.tr(key, self.lang, **values)
 
     def current_entry(self) -> Entry | None:
@@ -332,7 +333,7 @@ class KioskModel(QObject):
             return
         if self._info_flow.request is not None and self._info_flow.request.attempt >= MAX_ATTEMPTS:
             self._info_flow.abandon()
-            self._set_info(info_refused(self.info_print))
+            self._set_info(info_refused(info))
             return
         if self._info_flow.retry() is not None:
             self._send_info(info)
@@ -512,8 +513,8 @@ class KioskModel(QObject):
         if not code:
             return ""
         if code == "error":
-            return self.tr("error.generic")
-        return self.tr("refused", why=self.reason(code))
+            return self.text("error.generic")
+        return self.text("refused", why=self.reason(code))
 
     def _refresh(self) -> None:
         """Rebuild the lists from the mirror (live: a service switched off greys out at once)."""

@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 
 from .info_print import InfoPrint, InfoPrintState
-from .model import KioskModel, Overlay
+from .model import KioskModel
+from .states import Overlay
 from .ticket import IssuedTicket, PrintState
 from .window import KioskWindow
 
@@ -90,14 +91,20 @@ def render_all(model: KioskModel, out_dir: str | Path) -> int:
         if service is not None:
             model.open_entry(service)
 
+    def first(switch: Callable[[], None], then: Callable[[], None]) -> Callable[[], None]:
+        def both() -> None:
+            switch()
+            then()
+        return both
+
     def english(then: Callable[[], None]) -> Callable[[], None]:
-        return lambda: (model.set_lang("en"), then())[-1]
+        return first(lambda: model.set_lang("en"), then)
 
     def contrast(then: Callable[[], None]) -> Callable[[], None]:
-        return lambda: (model.set_high_contrast(True), then())[-1]
+        return first(lambda: model.set_high_contrast(True), then)
 
     def large(then: Callable[[], None]) -> Callable[[], None]:
-        return lambda: (model.set_large_text(True), then())[-1]
+        return first(lambda: model.set_large_text(True), then)
 
     def nothing() -> None:
         return None

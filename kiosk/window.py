@@ -12,7 +12,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from . import theme
-from .model import KioskModel, Screen
+from .model import KioskModel
+from .states import Screen
 from .widgets.chrome import Header, OfflineOverlay, Toolbar
 from .widgets.screens import HomePage, PriorityPage, ServicePage
 from .widgets.ticket_page import TicketPage
@@ -45,22 +46,22 @@ class KioskWindow(QWidget):
         box.addWidget(self.toolbar)
         self.overlay = OfflineOverlay(model, self)
         self._style_key: tuple[bool, bool] | None = None
-        model.screen_changed.connect(lambda _s: self.render())
-        model.catalog_changed.connect(self.render)
-        model.settings_changed.connect(self.render)
-        model.overlay_changed.connect(lambda _o: self.overlay.render())
+        model.screen_changed.connect(lambda _s: self.show_state())
+        model.catalog_changed.connect(self.show_state)
+        model.settings_changed.connect(self.show_state)
+        model.overlay_changed.connect(lambda _o: self.overlay.show_state())
         model.ticket_changed.connect(self._render_header)
         app = QApplication.instance()
         if app is not None:   # touches on any child widget reach the model's idle timer
             app.installEventFilter(self)
-        self.render()
+        self.show_state()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and isinstance(watched, QWidget) and watched.window() is self:
             self.model.user_activity()
         return False
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self.model
         key = (m.high_contrast, m.large_text)
         if key != self._style_key:
@@ -69,11 +70,11 @@ class KioskWindow(QWidget):
         page = self._pages[m.screen]
         self.stack.setCurrentWidget(page)
         self._render_header()
-        self.toolbar.render()
+        self.toolbar.show_state()
         for each in (self.home, self.service, self.priority, self.ticket):
             if each is page:
-                each.render()
-        self.overlay.render()
+                each.show_state()
+        self.overlay.show_state()
         self._fit_header()
 
     def _render_header(self) -> None:
@@ -81,15 +82,15 @@ class KioskWindow(QWidget):
         office = m.catalog.office_name(m.lang)
         entry = m.current_entry()
         if m.screen is Screen.HOME:
-            title, subtitle = m.tr("greeting"), m.tr("choose_service")
+            title, subtitle = m.text("greeting"), m.text("choose_service")
         elif m.screen is Screen.CATEGORY and entry is not None:
-            title, subtitle = entry.name(m.lang), m.tr("choose_in_category")
+            title, subtitle = entry.name(m.lang), m.text("choose_in_category")
         elif m.screen is Screen.SERVICE and entry is not None:
             title, subtitle = entry.name(m.lang), ""
         elif m.screen is Screen.PRIORITY:
-            title, subtitle = m.tr("priority_title"), m.tr("priority_intro")
+            title, subtitle = m.text("priority_title"), m.text("priority_intro")
         else:
-            title, subtitle = m.tr("your_number"), ""
+            title, subtitle = m.text("your_number"), ""
         self.header.show_texts(office, title, subtitle)
 
     def _fit_header(self) -> None:

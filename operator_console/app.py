@@ -15,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_SERVER = "ws://127.0.0.1:8765/"
@@ -35,14 +36,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def setup_qt(app: object) -> None:
     """One look on every desktop (Fusion), and no noise from the offscreen platform's warnings."""
-    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
     app.setStyle("Fusion")
-    previous = None
+    previous: Callable[[QtMsgType, QMessageLogContext, str], object] | None = None
 
-    def handler(kind: QtMsgType, context: object, message: str) -> None:
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if "propagateSizeHints" in message:
             return
         if previous is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from queue_protocol.client import DeviceToken, PasswordLogin, QueueClient, RequestError
 
@@ -36,7 +37,7 @@ async def _client(url: str, credentials: PasswordLogin | DeviceToken) -> QueueCl
     return client
 
 
-async def _quiet(client: QueueClient, verb: str, **fields: object) -> dict[str, object] | None:
+async def _quiet(client: QueueClient, verb: str, **fields: Any) -> dict[str, object] | None:
     try:
         return await client.request(verb, **fields)
     except RequestError as error:

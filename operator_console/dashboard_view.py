@@ -180,7 +180,7 @@ class DashboardView(QWidget):
         box.addWidget(self.note)
         box.addStretch(1)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         model, view = self.model, self.model.view
         self.report_button.setEnabled(model.online)
         if view is None:

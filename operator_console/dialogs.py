@@ -151,14 +151,14 @@ class TransferDialog(FormDialog):
         for service in services:
             if not service.is_category:
                 self.service.addItem(f"{service.prefix}  {name_of(service)}", service.id)
-        self.window = combo()
-        self.window.addItem(tr("transfer.any"), None)
+        self.window_box = combo()
+        self.window_box.addItem(tr("transfer.any"), None)
         self.operator = combo()
         self.operator.addItem(tr("transfer.any"), None)
         for window in sorted(windows, key=lambda w: w.number):
             if window.number == my_window:
                 continue
-            self.window.addItem(f"{window.number}" + (f" · {window.name}" if window.name else ""), window.number)
+            self.window_box.addItem(f"{window.number}" + (f" · {window.name}" if window.name else ""), window.number)
             if window.operator and window.operator != me:
                 self.operator.addItem(f"{window.operator_name or window.operator} ({tr('header.window', number=window.number)})",
                                       window.operator)
@@ -168,7 +168,7 @@ class TransferDialog(FormDialog):
         self.comment.setPlaceholderText(tr("transfer.comment_hint"))
         self.return_to_me = QCheckBox(tr("transfer.return"))
         self.form.addRow(tr("transfer.service"), self.service)
-        self.form.addRow(tr("transfer.window"), self.window)
+        self.form.addRow(tr("transfer.window"), self.window_box)
         self.form.addRow(tr("transfer.operator"), self.operator)
         self.box.addWidget(QLabel(tr("transfer.comment")))
         self.box.addWidget(self.comment)
@@ -176,19 +176,19 @@ class TransferDialog(FormDialog):
         self.hint = QLabel(tr("transfer.need_target"))
         self.hint.setObjectName("hint")
         self.box.addWidget(self.hint)
-        for box in (self.service, self.window, self.operator):
+        for box in (self.service, self.window_box, self.operator):
             box.currentIndexChanged.connect(self._check)
         self.finish_layout()
         self._check()
 
     def _check(self) -> None:
-        chosen = any(box.currentData() is not None for box in (self.service, self.window, self.operator))
+        chosen = any(box.currentData() is not None for box in (self.service, self.window_box, self.operator))
         self.ok_button.setEnabled(chosen)
         self.hint.setVisible(not chosen)
 
     def values(self) -> dict[str, Any]:
         return {
-            "to_service": self.service.currentData(), "to_window": self.window.currentData(),
+            "to_service": self.service.currentData(), "to_window": self.window_box.currentData(),
             "to_operator": self.operator.currentData(),
             "comment": self.comment.toPlainText().strip()[:MAX_COMMENT_LEN],
             "return_to_me": self.return_to_me.isChecked(),

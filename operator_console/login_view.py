@@ -40,14 +40,14 @@ class LoginView(QWidget):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.window = QSpinBox()
-        self.window.setObjectName("window")
-        self.window.setRange(0, MAX_WINDOW)
-        self.window.setSpecialValueText(tr("login.window_none"))
+        self.window_box = QSpinBox()
+        self.window_box.setObjectName("window")
+        self.window_box.setRange(0, MAX_WINDOW)
+        self.window_box.setSpecialValueText(tr("login.window_none"))
         form.addRow(tr("login.server"), self.server)
         form.addRow(tr("login.user"), self.user)
         form.addRow(tr("login.password"), self.password)
-        form.addRow(tr("login.window"), self.window)
+        form.addRow(tr("login.window"), self.window_box)
         inner.addLayout(form)
         self.error = label("", "loginError", wrap=True)
         inner.addWidget(self.error)
@@ -64,7 +64,7 @@ class LoginView(QWidget):
         self.server.setText(url)
         self.user.setText(user)
         self.password.setText(password)
-        self.window.setValue(window or 0)
+        self.window_box.setValue(window or 0)
 
     def _submit(self) -> None:
         if not self.submit.isEnabled():
@@ -75,7 +75,7 @@ class LoginView(QWidget):
             return
         self.set_busy(True)
         self.error.setText("")
-        self.submitted.emit(self.server.text().strip(), user, password, self.window.value())
+        self.submitted.emit(self.server.text().strip(), user, password, self.window_box.value())
 
     def set_busy(self, busy: bool) -> None:
         self.submit.setEnabled(not busy)

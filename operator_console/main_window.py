@@ -12,10 +12,12 @@ import base64
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QMainWindow,
@@ -58,7 +60,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("app.title"))
         self.setStyleSheet(STYLE)
         self.resize(1600, 900)
-        self.actions: dict[Action, QAction] = {}
+        self.qactions: dict[Action, QAction] = {}
         for action in Action:
             qaction = QAction(tr(ACTION_TEXT[action]), self)
             qaction.setObjectName(f"action_{action.name.lower()}")
@@ -67,7 +69,7 @@ class MainWindow(QMainWindow):
             qaction.setEnabled(False)
             qaction.triggered.connect(lambda _=False, a=action: self.trigger(a))
             self.addAction(qaction)
-            self.actions[action] = qaction
+            self.qactions[action] = qaction
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         box.addWidget(self.banner)
         self.tabs = QTabWidget()
-        self.operator = OperatorView(model, self.actions)
+        self.operator = OperatorView(model, self.qactions)
         self.manager = ManagerView(model)
         self.dashboard = DashboardView(model)
         self.tabs.addTab(self.operator, tr("tab.my_window"))
@@ -115,14 +117,14 @@ class MainWindow(QMainWindow):
         self.manager.refresh_printers.connect(model.refresh_printers)
         self.manager.print_info.connect(self.print_service_info)
         self.dashboard.report.connect(self.ask_report)
-        model.today.changed.connect(self.dashboard.render)
-        model.changed.connect(self.render)
+        model.today.changed.connect(self.dashboard.show_state)
+        model.changed.connect(self.show_state)
         model.ticked.connect(self.tick)
         model.logged_in.connect(self._logged_in)
         model.login_failed.connect(self._login_failed)
         model.message.connect(self.show_message)
         model.printers_changed.connect(self.manager.render_printers)
-        self.render()
+        self.show_state()
 
     def _header(self) -> QWidget:
         header = QWidget()
@@ -158,7 +160,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.work)
         self.login.set_busy(False)
         self.login.password.clear()
-        self.render()
+        self.show_state()
 
     def _login_failed(self, text: str) -> None:
         self.stack.setCurrentWidget(self.login)
@@ -167,13 +169,13 @@ class MainWindow(QMainWindow):
     def logout(self) -> None:
         self.model.logout()
         self.stack.setCurrentWidget(self.login)
-        self.render()
+        self.show_state()
 
     # -- rendering -------------------------------------------------------------------------------
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         legal = self.model.legal
-        for action, qaction in self.actions.items():
+        for action, qaction in self.qactions.items():
             qaction.setEnabled(action in legal)
         if self.stack.currentWidget() is not self.work:
             return
@@ -199,13 +201,13 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not self.work:
             return
         legal = self.model.legal   # "busy" ends by time too (a reply whose events never came)
-        for action, qaction in self.actions.items():
+        for action, qaction in self.qactions.items():
             qaction.setEnabled(action in legal)
         self.clock.setText(local_time(self.model.now(), context(self.model)))
-        self.operator.render()
+        self.operator.show_state()
         if self.model.is_manager:
-            self.manager.render()
-            self.dashboard.render()
+            self.manager.show_state()
+            self.dashboard.show_state()
 
     def show_message(self, text: str, error: bool) -> None:
         """The outcome line under the screen; it clears itself after a while."""
@@ -247,7 +249,7 @@ class MainWindow(QMainWindow):
         else:
             model.act(action)
 
-    def ask(self, dialog: d.FormDialog, then: Callable[[dict], object], finish: bool = False) -> None:
+    def ask(self, dialog: d.FormDialog, then: Callable[[dict[str, Any]], object], finish: bool = False) -> None:
         """Open ``dialog`` (non-blocking, modal); on OK pass its values to ``then``."""
         if finish:
             dialog.finish_layout()
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
         def done(code: int) -> None:
             self.dialog = None
             self.activateWindow()   # keys go to the console again at once
-            if code == d.QDialog.DialogCode.Accepted:
+            if code == QDialog.DialogCode.Accepted:
                 then(dialog.values())
             dialog.deleteLater()
 

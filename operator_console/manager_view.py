@@ -9,7 +9,9 @@ dialogs and asks the model.  Buttons are enabled only when the selected row allo
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -66,7 +68,7 @@ def printers_columns() -> list[Column[PrinterView]]:
     ]
 
 
-def table(model: RowsModel, name: str, stretch: int) -> QTableView:  # type: ignore[type-arg]
+def table(model: RowsModel[Any], name: str, stretch: int) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -137,13 +139,13 @@ class ManagerView(QWidget):
         grid.addWidget(frame, 1, 1)
 
         self.tickets: RowsModel[TicketView] = RowsModel(day_tickets_columns(), key=lambda t: t.id, parent=self)
-        self.lower = QTabWidget()
-        self.lower.setObjectName("hallTabs")
+        self.hall_tabs = QTabWidget()
+        self.hall_tabs.setObjectName("hallTabs")
         page = QWidget()
         box = QVBoxLayout(page)
         self.live_only = QCheckBox(tr("mgr.filter_live"))
         self.live_only.setChecked(True)
-        self.live_only.toggled.connect(lambda _: self.render())
+        self.live_only.toggled.connect(lambda _: self.show_state())
         self.tickets_view = table(self.tickets, "ticketsTable", stretch=1)
         box.addWidget(self.tickets_view, 1)
         self.priority_button = QPushButton(tr("mgr.set_priority"))
@@ -162,7 +164,7 @@ class ManagerView(QWidget):
         for button in (self.priority_button, self.reactivate_button, self.cancel_button):
             buttons.addWidget(button)
         box.addLayout(buttons)
-        self.lower.addTab(page, tr("mgr.tickets"))
+        self.hall_tabs.addTab(page, tr("mgr.tickets"))
 
         page = QWidget()
         box = QVBoxLayout(page)
@@ -197,8 +199,8 @@ class ManagerView(QWidget):
         box.addWidget(self.printers_view, 1)
         self.printers_empty = label(tr("printer.none"), "empty")
         box.addWidget(self.printers_empty)
-        self.lower.addTab(page, tr("mgr.board_printers"))
-        grid.addWidget(self.lower, 2, 1, 2, 1)
+        self.hall_tabs.addTab(page, tr("mgr.board_printers"))
+        grid.addWidget(self.hall_tabs, 2, 1, 2, 1)
         grid.setRowStretch(1, 0)
         grid.setRowStretch(2, 1)
         grid.setColumnStretch(0, 11)
@@ -226,7 +228,7 @@ class ManagerView(QWidget):
         self._select(self.tickets_view, self.tickets, ticket_id)
 
     @staticmethod
-    def _select(view: QTableView, model: RowsModel, key: object) -> None:  # type: ignore[type-arg]
+    def _select(view: QTableView, model: RowsModel[Any], key: object) -> None:
         for row, item in enumerate(model.rows):
             if model.key(item) == key:
                 view.selectRow(row)
@@ -242,10 +244,10 @@ class ManagerView(QWidget):
         if number is not None:
             self.edit_services.emit(number)
 
-    def _ticket_intent(self, signal: Signal) -> None:
+    def _ticket_intent(self, signal: SignalInstance) -> None:
         ticket = self.selected_ticket()
         if ticket is not None:
-            signal.emit(ticket.id)  # type: ignore[attr-defined]
+            signal.emit(ticket.id)
 
     def _sync_buttons(self) -> None:
         online = self.model.online
@@ -262,7 +264,7 @@ class ManagerView(QWidget):
 
     # -- rendering -------------------------------------------------------------------------------
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         model, view = self.model, self.model.view
         if view is None:
             return
@@ -281,7 +283,8 @@ class ManagerView(QWidget):
         self.tickets.set_rows(shown, ctx)
         if window_key is not None and self.selected_window() != window_key:
             self.select_window(window_key)
-        if ticket_key is not None and (self.selected_ticket() is None or self.selected_ticket().id != ticket_key.id):
+        selected = self.selected_ticket()
+        if ticket_key is not None and (selected is None or selected.id != ticket_key.id):
             self.select_ticket(ticket_key.id)
         if not self.text.hasFocus() and not self.text.isModified():
             self.text.setText(view.office.running_text)

@@ -1,6 +1,6 @@
 """The operator's screen: the visitor card, the action buttons, the window's queue, "my day".
 
-Each widget is a view of :class:`~operator_console.model.ConsoleModel`: ``render()`` reads
+Each widget is a view of :class:`~operator_console.model.ConsoleModel`: ``show_state()`` reads
 the model and changes nothing in it; buttons trigger the main window's ``QAction`` objects
 (which carry the keyboard shortcuts), so a click and a key press are the same intent.
 """
@@ -97,7 +97,7 @@ class VisitorCard(QFrame):
         idle.addWidget(self.hint)
         idle.addStretch(1)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         ticket, window = self.model.current, self.model.window
         showing = ticket is not None and ticket.state in (TicketState.CALLED, TicketState.SERVING)
         self.pages.setCurrentIndex(0 if showing else 1)
@@ -218,7 +218,7 @@ class QueuePanel(QFrame):
         self.empty = label(tr("queue.empty"), "empty")
         box.addWidget(self.empty)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         model, window = self.model, self.model.window
         view = model.view
         ctx = context(model)
@@ -262,7 +262,7 @@ class MyDayPanel(QFrame):
             cell.addWidget(label(tr(f"day.{key}"), "dayKey"))
             row.addLayout(cell)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         day = self.model.my_day
         if day is None:
             return
@@ -283,9 +283,9 @@ class OperatorView(QWidget):
         row.setSpacing(12)
         left = QVBoxLayout()
         self.card = VisitorCard(model)
-        self.actions = ActionPanel(actions)
+        self.action_panel = ActionPanel(actions)
         left.addWidget(self.card, 1)
-        left.addWidget(self.actions)
+        left.addWidget(self.action_panel)
         right = QVBoxLayout()
         self.queue = QueuePanel(model)
         self.day = MyDayPanel(model)
@@ -294,7 +294,7 @@ class OperatorView(QWidget):
         row.addLayout(left, 3)
         row.addLayout(right, 2)
 
-    def render(self) -> None:
-        self.card.render()
-        self.queue.render()
-        self.day.render()
+    def show_state(self) -> None:
+        self.card.show_state()
+        self.queue.show_state()
+        self.day.show_state()

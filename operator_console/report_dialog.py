@@ -82,7 +82,7 @@ class ReportDialog(FormDialog):
         self.last.setDate(QDate(last.year, last.month, last.day))
 
     def period(self) -> tuple[date, date]:
-        return self.first.date().toPython(), self.last.date().toPython()  # type: ignore[return-value]
+        return _to_date(self.first.date()), _to_date(self.last.date())
 
     def _check(self) -> None:
         problem = period_problem(*self.period())
@@ -93,3 +93,7 @@ class ReportDialog(FormDialog):
     def values(self) -> dict[str, Any]:
         first, last = self.period()
         return {"first": first, "last": last, "format": self.format.currentData()}
+
+
+def _to_date(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from queue_protocol.enums import TicketState, WindowStatus
 
 from . import busy_office
+from . import dialogs as d
 from .main_window import MainWindow
 from .model import ConsoleModel
 from .rules import Action
@@ -93,8 +94,8 @@ class Shooter:
 
 def _act(main: MainWindow, action: Action) -> None:
     model = main.model
-    wait(lambda: action in model.legal and main.actions[action].isEnabled(), f"{action.value} to be legal")
-    main.actions[action].trigger()
+    wait(lambda: action in model.legal and main.qactions[action].isEnabled(), f"{action.value} to be legal")
+    main.qactions[action].trigger()
     pump(0.1)
 
 
@@ -156,16 +157,18 @@ def take(url: str, user: str, password: str, window: int, out: Path) -> list[Pat
         _act(main, action)
         dialog = _dialog(main)
         if action is Action.TRANSFER:
-            dialog.service.setCurrentIndex(dialog.service.findData("results"))  # type: ignore[attr-defined]
-            dialog.comment.setPlainText("Документы готовы, выдать паспорт")  # type: ignore[attr-defined]
-            dialog.return_to_me.setChecked(True)  # type: ignore[attr-defined]
+            assert isinstance(dialog, d.TransferDialog)
+            dialog.service.setCurrentIndex(dialog.service.findData("results"))
+            dialog.comment.setPlainText("Документы готовы, выдать паспорт")
+            dialog.return_to_me.setChecked(True)
         shooter.shot(name, dialog)
         dialog.reject()
         pump(0.1)
     _act(main, Action.FINISH)
     dialog = _dialog(main)
     shooter.shot("finish-dialog", dialog)
-    dialog.choose("done")  # type: ignore[attr-defined]
+    assert isinstance(dialog, d.FinishDialog)
+    dialog.choose("done")
     wait(lambda: model.current is None and not model.busy, "the finish")
 
     _act(main, Action.CALL_TICKET)
@@ -175,7 +178,8 @@ def take(url: str, user: str, password: str, window: int, out: Path) -> list[Pat
     pump(0.1)
     _act(main, Action.BREAK)
     dialog = _dialog(main)
-    dialog.reason.setCurrentIndex(0)  # type: ignore[attr-defined]
+    assert isinstance(dialog, d.BreakDialog)
+    dialog.reason.setCurrentIndex(0)
     dialog.accept()
     wait(lambda: model.window is not None and model.window.status is WindowStatus.BREAK and not model.busy, "the break")
     shooter.shot("break")

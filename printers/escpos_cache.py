@@ -62,7 +62,7 @@ def _import_tracking_mkdtemp(made: list[str]) -> None:
     real: Callable[..., str] = tempfile.mkdtemp
 
     def tracking(*args: object, **kwargs: object) -> str:
-        path = real(*args, **kwargs)  # type: ignore[arg-type]
+        path = real(*args, **kwargs)
         made.append(path)
         return path
 
@@ -70,7 +70,7 @@ def _import_tracking_mkdtemp(made: list[str]) -> None:
     try:
         import escpos.capabilities  # noqa: F401
     finally:
-        tempfile.mkdtemp = real  # type: ignore[assignment]
+        tempfile.mkdtemp = real  # type: ignore[assignment]   # `real` is typed loosely to forward any arguments
 
 
 import_escpos()   # on import of `printers`, before anything imports escpos

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDateTime, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from ..model import KioskModel, Overlay
+from ..model import KioskModel
+from ..states import Overlay
 
 
 def label(role: str, parent: QWidget, *, wrap: bool = True, center: bool = False) -> QLabel:
@@ -102,16 +103,16 @@ class Toolbar(QWidget):
         self.contrast.toggled.connect(model.set_high_contrast)
         self.large.toggled.connect(model.set_large_text)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
-        self.lang.setText(m.tr("lang_switch"))
-        self.contrast.setText("◐  " + m.tr("contrast"))
-        self.large.setText("A+  " + m.tr("large_text"))
+        self.lang.setText(m.text("lang_switch"))
+        self.contrast.setText("◐  " + m.text("contrast"))
+        self.large.setText("A+  " + m.text("large_text"))
         for widget, on in ((self.contrast, m.high_contrast), (self.large, m.large_text)):
             widget.blockSignals(True)
             widget.setChecked(on)
             widget.blockSignals(False)
-        self.help.setText(m.tr("ask_admin"))
+        self.help.setText(m.text("ask_admin"))
 
 
 class OfflineOverlay(QWidget):
@@ -134,23 +135,23 @@ class OfflineOverlay(QWidget):
             box.addWidget(widget)
         box.addStretch(3)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
         overlay = m.overlay
         self.setVisible(overlay is not Overlay.NONE)
         if overlay is Overlay.LOADING:
             self.sign.setText("…")
-            self.title.setText(m.tr("loading"))
+            self.title.setText(m.text("loading"))
             self.text.setText("")
             self.note.setText("")
         elif overlay is Overlay.NOT_CONNECTED:
             self.sign.setText("⚠")
-            self.title.setText(m.tr("offline_title"))
-            self.text.setText(m.tr("auth_failed"))
+            self.title.setText(m.text("offline_title"))
+            self.text.setText(m.text("auth_failed"))
             self.note.setText("")
         else:
             self.sign.setText("⚠")
-            self.title.setText(m.tr("offline_title"))
-            self.text.setText(m.tr("offline_text"))
-            self.note.setText(m.tr("offline_wait"))
+            self.title.setText(m.text("offline_title"))
+            self.text.setText(m.text("offline_text"))
+            self.note.setText(m.text("offline_wait"))
         self.raise_()

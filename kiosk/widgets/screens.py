@@ -1,6 +1,6 @@
 """The screens before the ticket: home and category (tiles), a service's page, priority.
 
-Each page is the Qt view of ``KioskModel``: ``render()`` reads the model, touches go to its
+Each page is the Qt view of ``KioskModel``: ``show_state()`` reads the model, touches go to its
 intent slots.  The controls sit low: the tiles fill the lower part of the screen and the
 "back" row and the big "take a ticket" button are at the bottom, in a wheelchair's reach.
 """
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..info_print import InfoPrintState, fail_key
 from ..listmodels import IdRole
-from ..model import KioskModel, Screen
+from ..model import KioskModel
+from ..states import Screen
 from .chrome import bullet_list, button, label
 from .tiles import Tile, TileGrid
 
@@ -72,11 +73,11 @@ class PriorityBanner(QWidget):
         row.addWidget(self.text, 1)
         row.addWidget(self.cancel, 0)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
         self.setVisible(m.priority is not None)
-        self.text.setText(m.tr("priority_selected", name=m.priority_name()))
-        self.cancel.setText(m.tr("priority_cancel"))
+        self.text.setText(m.text("priority_selected", name=m.priority_name()))
+        self.cancel.setText(m.text("priority_cancel"))
 
 
 class HomePage(QWidget):
@@ -104,16 +105,16 @@ class HomePage(QWidget):
         box.addWidget(self.priority)
         box.addLayout(nav)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
         home = m.screen is Screen.HOME
-        self.banner.render()
+        self.banner.show_state()
         closed, nothing = m.catalog.office_closed(), m.catalog.nothing_available()
-        self.notice.setText(m.tr("office_closed_banner") if closed else m.tr("nothing_available"))
+        self.notice.setText(m.text("office_closed_banner") if closed else m.text("nothing_available"))
         self.notice.setVisible(home and (closed or nothing))
-        self.priority.setText("♿  " + m.tr("priority_button"))
+        self.priority.setText("♿  " + m.text("priority_button"))
         self.priority.setVisible(home and m.priority is None and bool(m.catalog.priorities))
-        self.back.setText("‹  " + m.tr("back"))
+        self.back.setText("‹  " + m.text("back"))
         self.back.setVisible(not home)
         self.grid.set_scale(1.3 if m.large_text else 1.0)
         self.area.verticalScrollBar().setValue(0)
@@ -121,6 +122,8 @@ class HomePage(QWidget):
 
 _PRINT_BUTTON = {None: "info_print", InfoPrintState.PRINTING: "info_printing", InfoPrintState.PRINTED: "info_printed",
                  InfoPrintState.FAILED: "info_print"}
+_PRINT_NOTE: dict[InfoPrintState | None, str] = {InfoPrintState.PRINTING: "info_printing_note",
+                                                 InfoPrintState.PRINTED: "info_printed_note"}
 
 
 class ServicePage(QWidget):
@@ -167,17 +170,17 @@ class ServicePage(QWidget):
         controls = QVBoxLayout()
         controls.setSpacing(22)
         controls.addStretch(1)   # landscape: the buttons at the bottom of their column
-        for widget in (self.banner, self.message, self.take, self.print_note, self.print_failure):
-            controls.addWidget(widget)
+        for control in (self.banner, self.message, self.take, self.print_note, self.print_failure):
+            controls.addWidget(control)
         controls.addLayout(nav)
         self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._box.setContentsMargins(48, 28, 48, 24)
         self._box.setSpacing(22)
         self._box.addWidget(self.area, 1)
         self._box.addLayout(controls)
-        model.busy_changed.connect(lambda _busy: self.render())
-        model.message_changed.connect(lambda _text: self.render())
-        model.info_print_changed.connect(self.render)
+        model.busy_changed.connect(lambda _busy: self.show_state())
+        model.message_changed.connect(lambda _text: self.show_state())
+        model.info_print_changed.connect(self.show_state)
 
     def resizeEvent(self, event: object) -> None:
         """Landscape: the page's text beside the buttons, so what to bring stays readable (and photographable)."""
@@ -186,34 +189,34 @@ class ServicePage(QWidget):
         self._box.setStretch(0, 3 if landscape else 1)
         self._box.setStretch(1, 2 if landscape else 0)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
         entry = m.current_entry()
         if entry is None or m.screen is not Screen.SERVICE:
             return
         lang = m.lang
-        self.queue.setText(m.tr("queue_now", people=i18n.people(entry.waiting, lang)) if entry.waiting
-                           else m.tr("queue_empty"))
+        self.queue.setText(m.text("queue_now", people=i18n.people(entry.waiting, lang)) if entry.waiting
+                           else m.text("queue_empty"))
         wait = entry.estimated_wait_s if entry.waiting else None
-        self.wait.setText(m.tr("wait_now", wait=i18n.duration(wait, lang)) if wait is not None else "")
+        self.wait.setText(m.text("wait_now", wait=i18n.duration(wait, lang)) if wait is not None else "")
         self.wait.setVisible(wait is not None and entry.available)
         self.description.setText(entry.description(lang))
         self.description.setVisible(bool(entry.description(lang)))
         documents = entry.documents(lang)
-        self.docs_title.setText(m.tr("documents"))
-        self.docs.setText(bullet_list(documents) if documents else m.tr("documents_missing"))
+        self.docs_title.setText(m.text("documents"))
+        self.docs.setText(bullet_list(documents) if documents else m.text("documents_missing"))
         self._render_print()
-        self.letter.setText(m.tr("service_letter", prefix=entry.prefix) if entry.prefix else "")
+        self.letter.setText(m.text("service_letter", prefix=entry.prefix) if entry.prefix else "")
         self.letter.setVisible(bool(entry.prefix))
-        self.banner.render()
+        self.banner.show_state()
         reason = m.reason(entry.unavailable)
         self.message.setText(m.message or reason)
         self.message.setVisible(bool(m.message or reason))
-        self.take.setText(m.tr("taking_ticket") if m.busy else m.tr("take_ticket"))
+        self.take.setText(m.text("taking_ticket") if m.busy else m.text("take_ticket"))
         self.take.setEnabled(entry.available and not m.busy)
-        self.back.setText("‹  " + m.tr("back"))
+        self.back.setText("‹  " + m.text("back"))
         if self.home is not None:
-            self.home.setText("⌂  " + m.tr("home"))
+            self.home.setText("⌂  " + m.text("home"))
             self.home.setEnabled(not m.busy)
         self.back.setEnabled(not m.busy)
 
@@ -225,12 +228,12 @@ class ServicePage(QWidget):
         state = info.state if info is not None else None
         self.print.setVisible(m.can_print_info)
         self.print.setEnabled(state not in (InfoPrintState.PRINTING, InfoPrintState.PRINTED))
-        self.print.setText(m.tr(_PRINT_BUTTON[state]))
+        self.print.setText(m.text(_PRINT_BUTTON[state]))
         failed = info is not None and info.state is InfoPrintState.FAILED
-        self.print_failure.setText(m.tr(fail_key(info.fail_reason)) if info is not None and failed else "")
+        self.print_failure.setText(m.text(fail_key(info.fail_reason)) if info is not None and failed else "")
         self.print_failure.setVisible(failed)
-        note = {InfoPrintState.PRINTING: "info_printing_note", InfoPrintState.PRINTED: "info_printed_note"}.get(state)  # type: ignore[arg-type]
-        self.print_note.setText(m.tr(note) if note else "")
+        note = _PRINT_NOTE.get(state)
+        self.print_note.setText(m.text(note) if note else "")
         self.print_note.setVisible(note is not None)
 
 
@@ -281,10 +284,10 @@ class PriorityPage(QWidget):
         if self._list.count() == len(self._buttons):
             self._list.addStretch(1)
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
-        self.check.setText(m.tr("priority_check"))
-        self.empty.setText(m.tr("priority_none"))
+        self.check.setText(m.text("priority_check"))
+        self.empty.setText(m.text("priority_none"))
         self.empty.setVisible(not self._buttons)
-        self.back.setText("‹  " + m.tr("back"))
+        self.back.setText("‹  " + m.text("back"))
         self._rebuild()

@@ -71,7 +71,7 @@ class TicketPage(QWidget):
         box.addWidget(self.take)
         box.addWidget(self.countdown)
         box.addWidget(self.done)
-        model.ticket_changed.connect(self.render)
+        model.ticket_changed.connect(self.show_state)
         model.countdown_changed.connect(self._show_countdown)
 
     def resizeEvent(self, event: object) -> None:
@@ -94,9 +94,9 @@ class TicketPage(QWidget):
         self.number.setStyleSheet(f"font-size: {size}px; font-weight: bold;")
 
     def _show_countdown(self, seconds: int) -> None:
-        self.countdown.setText(self._model.tr("back_in", n=seconds))
+        self.countdown.setText(self._model.text("back_in", n=seconds))
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         m = self._model
         ticket = m.ticket
         if ticket is None:
@@ -106,24 +106,24 @@ class TicketPage(QWidget):
         self.number.setText(ticket.label)
         self._fit_number()
         self.service.setText(m.service_name(ticket.service))
-        self.ahead.setText(m.tr("people_ahead", people=i18n.people(ticket.people_ahead, lang))
-                           if ticket.people_ahead else m.tr("nobody_ahead"))
+        self.ahead.setText(m.text("people_ahead", people=i18n.people(ticket.people_ahead, lang))
+                           if ticket.people_ahead else m.text("nobody_ahead"))
         wait = ticket.estimated_wait_s
-        self.wait.setText(m.tr("estimated_wait", wait=i18n.duration(wait, lang)) if wait and ticket.people_ahead else "")
+        self.wait.setText(m.text("estimated_wait", wait=i18n.duration(wait, lang)) if wait and ticket.people_ahead else "")
         self.wait.setVisible(bool(self.wait.text()))
-        self.board.setText(m.tr("watch_board"))
-        self.priority.setText(m.tr("priority_ticket"))
+        self.board.setText(m.text("watch_board"))
+        self.priority.setText(m.text("priority_ticket"))
         self.priority.setVisible(ticket.priority is not None)
         self.failure.setVisible(failed)
-        self.failure.setText(m.tr(fail_key(ticket.fail_reason)) + "\n" + m.tr("remember_number"))
+        self.failure.setText(m.text(fail_key(ticket.fail_reason)) + "\n" + m.text("remember_number"))
         self.qr.setVisible(failed)
         self.qr_hint.setVisible(failed)
         if failed:
             image = qr_image(payload(ticket.office, ticket.label), QR_SIZE)
             self.qr.setPixmap(QPixmap.fromImage(image))
-            self.qr_hint.setText(m.tr("photo_qr"))
+            self.qr_hint.setText(m.text("photo_qr"))
         self.take.setVisible(not failed)
         printing = ticket.print_state is PrintState.PRINTING
-        self.take.setText(m.tr("printing") if printing else "↓  " + m.tr("take_your_ticket") + "  ↓")
-        self.done.setText(m.tr("done"))
+        self.take.setText(m.text("printing") if printing else "↓  " + m.text("take_your_ticket") + "  ↓")
+        self.done.setText(m.text("done"))
         self._show_countdown(m.seconds_left)

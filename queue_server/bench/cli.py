@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import math
 import os
@@ -177,7 +178,7 @@ async def run(args: argparse.Namespace, say: Progress) -> dict[str, Any]:
         f"({', '.join(f'{len(by_kind[k])} {k.value}s' for k in Kind)}), {args.concurrency} at a time")
     t0 = now()
     ordered = [c for kind in CONNECT_ORDER for c in by_kind[kind]]
-    opened = await bounded(args.concurrency, [lambda c=c: c.open(args.server, args.timeout * 3) for c in ordered])
+    opened = await bounded(args.concurrency, [functools.partial(c.open, args.server, args.timeout * 3) for c in ordered])
     connect_s = now() - t0
     connected = [c for c, ok in zip(ordered, opened, strict=True) if ok]
     say(f"{len(connected)}/{len(clients)} connected and logged in in {connect_s:.2f} s")

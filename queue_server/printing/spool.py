@@ -78,7 +78,7 @@ class Spool:
                 key = (office_config.id, spec.id)
                 worker = PrinterWorker(spec.url, name=f"printer-{spec.office_id}-{spec.id}")
                 lane = Lane(spec, worker, asyncio.Queue())
-                worker.on_status = lambda status, key=key: loop.call_soon_threadsafe(self._status_seen, key, status)
+                worker.on_status = self._status_from_thread(loop, key)
                 worker.start()
                 lane.task = asyncio.create_task(self._run(key, lane))
                 self.lanes[key] = lane
@@ -199,6 +199,12 @@ class Spool:
                            printer_status=WireStatus(status) if status else None)
 
     # -- printer status -----------------------------------------------------------------
+
+    def _status_from_thread(self, loop: asyncio.AbstractEventLoop, key: tuple[str, str]) -> Callable[[PrinterStatus], None]:
+        """The worker thread's status callback: hands each status to ``_status_seen`` on the loop."""
+        def seen(status: PrinterStatus) -> None:
+            loop.call_soon_threadsafe(self._status_seen, key, status)
+        return seen
 
     def _status_seen(self, key: tuple[str, str], status: PrinterStatus) -> None:
         lane = self.lanes[key]

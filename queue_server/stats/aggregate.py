@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from .definitions import (
 )
 from .model import HOURS, INT, MIN, NUM, PCT, TEXT, Column, Figure, OfficeReport, Report, Table
 
+K = TypeVar("K", bound=Hashable)
 NONE = np.zeros(0, dtype=np.int64)        # the rows of an empty group
 WEEKDAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 GROUPS = (
@@ -60,7 +61,12 @@ class _Columns:
 
     size = 0
 
-    def groups(self, keys: Sequence[Hashable] | np.ndarray) -> dict[Hashable, np.ndarray]:
+    @overload
+    def groups(self, keys: np.ndarray) -> dict[int, np.ndarray]: ...
+    @overload
+    def groups(self, keys: Sequence[K]) -> dict[K, np.ndarray]: ...
+
+    def groups(self, keys: Sequence[Hashable] | np.ndarray) -> dict[Any, np.ndarray]:
         """key -> the indexes of the rows with that key, in row order.  ``keys``: one per row,
         any hashable, or a numpy array of integers."""
         if isinstance(keys, np.ndarray):
@@ -248,8 +254,8 @@ def build_office_report(facts: Facts, catalogue: Catalogue) -> OfficeReport:
     tcols = TicketColumns(tickets)
     vcols = VisitColumns(visits)
 
-    def group_time(key: Callable[[tuple[int, str | None, int]], Any]) -> dict[Any, list[list[int]]]:
-        groups: dict[Any, list[list[int]]] = defaultdict(list)
+    def group_time(key: Callable[[tuple[int, str | None, int]], K]) -> dict[K, list[list[int]]]:
+        groups: dict[K, list[list[int]]] = defaultdict(list)
         for k, counters in facts.time.items():
             groups[key(k)].append(counters)
         return groups

@@ -17,7 +17,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_pdf import PdfPages
@@ -27,8 +27,11 @@ from matplotlib.patches import Rectangle
 from .model import TEXT, Column, OfficeReport, Report, Table, format_value
 from .pdf_figures import FigureColumn
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 A4_LANDSCAPE = (11.69, 8.27)
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
     "axes.titlesize": 10,
@@ -106,7 +109,7 @@ def _draw_table(fig: Figure, left: float, top: float, width: float, columns: Seq
     (Helvetica in the PDF, which costs next to nothing; its digits are narrower than the mono
     ones, so they fit the same columns).
     """
-    page_w, page_h = fig.get_size_inches()
+    page_w, page_h = (float(inches) for inches in fig.get_size_inches())
     headings = [textwrap.fill(c.title, wrap, break_long_words=False) for c in columns]
     cells = [[_fmt(row.get(c.key), c.kind) for c in columns] for row in rows]
     chars = []

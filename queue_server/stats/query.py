@@ -89,11 +89,10 @@ def fetch_records(conn: Connection, office_id: str, start: datetime, end: dateti
     # rather than a Row object each (a quarter of a million of them for a month).
     result = conn.execute(query)
     try:
-        rows: list[Sequence[Any]] = result.cursor.fetchall()
+        rows: Sequence[Sequence[Any]] = result.cursor.fetchall()
     finally:
         result.close()
-    rows.sort(key=_seq)
-    return rows
+    return sorted(rows, key=_seq)
 
 
 def _seq(row: Sequence[Any]) -> int:

@@ -42,10 +42,10 @@ def check_office(store: Store, office: Office) -> list[str]:
             mine, theirs = stored.get(ticket_id), replayed.tickets.get(ticket_id)
             if mine != theirs:
                 problems.append(f"ticket {ticket_id}: stored {mine} != replayed {theirs}")
-        for row in orm.scalars(select(WindowRow).where(WindowRow.office_id == office.id)):
-            window = window_from_row(row)
-            if window != replayed.windows.get(row.number):
-                problems.append(f"window {row.number}: stored {window} != replayed {replayed.windows.get(row.number)}")
+        for window_row in orm.scalars(select(WindowRow).where(WindowRow.office_id == office.id)):
+            window, number = window_from_row(window_row), window_row.number
+            if window != replayed.windows.get(number):
+                problems.append(f"window {number}: stored {window} != replayed {replayed.windows.get(number)}")
         for counter in orm.scalars(select(CounterRow).where(CounterRow.office_id == office.id)):
             if replayed.counters.get((counter.grp, counter.day)) != counter.last_number:
                 problems.append(f"counter {counter.grp} {counter.day}: stored {counter.last_number}, "

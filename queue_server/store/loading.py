@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from datetime import timedelta
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 from sqlalchemy.orm import Session
 
 from queue_server.core.engine import QueueEngine
@@ -36,7 +36,7 @@ def load_engine(conn: Connection, office: Office) -> QueueEngine:
         for counter in orm.scalars(select(CounterRow).where(
                 CounterRow.office_id == office.id, CounterRow.day >= latest_day - timedelta(days=1))):
             state.counters[(counter.grp, counter.day)] = counter.last_number
-    open_or_latest = TicketRow.state.not_in(TERMINAL)
+    open_or_latest: ColumnElement[bool] = TicketRow.state.not_in(TERMINAL)
     if latest_day is not None:
         open_or_latest = open_or_latest | (TicketRow.local_day >= latest_day)
     rows = orm.scalars(select(TicketRow).where(TicketRow.office_id == office.id, open_or_latest))

@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
 
-from .schema import CounterRow, EventRow, OfficeRow, ReplyRow, TicketRow, WindowRow
+from .schema import Base, CounterRow, EventRow, OfficeRow, ReplyRow, TicketRow, WindowRow
 
 Row = dict[str, Any]
 KEY = "w_"   # where-clause parameters; the other keys of a row are the columns to set
 
 
-def _table(model: type) -> Table:
-    table = model.__table__  # type: ignore[attr-defined]
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
     assert isinstance(table, Table)
     return table
 

@@ -46,7 +46,7 @@ def test_the_console_survives_a_server_crash_and_resumes(qtbot, console, talon, 
     (ticket,) = issue("passport")
     main.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main, timeout=MS)
-    qtbot.waitUntil(lambda: main.actions[Action.CALL_NEXT].isEnabled(), timeout=MS)   # online, not resyncing
+    qtbot.waitUntil(lambda: main.qactions[Action.CALL_NEXT].isEnabled(), timeout=MS)   # online, not resyncing
     qtbot.keyClick(main, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: model.current is not None and not model.busy, timeout=MS)
     assert model.current.id == ticket["ticket"]
@@ -54,7 +54,7 @@ def test_the_console_survives_a_server_crash_and_resumes(qtbot, console, talon, 
     talon.kill()
     qtbot.waitUntil(lambda: model.state is not ConnectionState.ONLINE, timeout=MS)
     assert model.legal == frozenset()                      # a stale screen cannot act
-    assert not main.actions[Action.START].isEnabled()
+    assert not main.qactions[Action.START].isEnabled()
     qtbot.waitUntil(lambda: main.banner.isVisible(), timeout=MS)
     assert main.model.current.label == ticket["label"]     # the operator still sees who they called
 
@@ -62,6 +62,6 @@ def test_the_console_survives_a_server_crash_and_resumes(qtbot, console, talon, 
     qtbot.waitUntil(lambda: model.state is ConnectionState.ONLINE, timeout=20_000)
     qtbot.waitUntil(lambda: not main.banner.isVisible(), timeout=MS)
     assert model.current.id == ticket["ticket"]
-    qtbot.waitUntil(lambda: main.actions[Action.START].isEnabled(), timeout=MS)
-    main.actions[Action.START].trigger()
+    qtbot.waitUntil(lambda: main.qactions[Action.START].isEnabled(), timeout=MS)
+    main.qactions[Action.START].trigger()
     qtbot.waitUntil(lambda: model.current is not None and model.current.state is TicketState.SERVING, timeout=MS)

@@ -91,7 +91,7 @@ def test_the_dashboard_shows_todays_figures_and_follows_events(qtbot, console, w
     op.request("ticket.no_show", ticket=called["ticket"])
     # after the events, without waiting for the 30-second refresh
     qtbot.waitUntil(lambda: today.result.total.issued == before + 2 and today.result.total.no_shows >= 1, timeout=MS)
-    main.dashboard.render()
+    main.dashboard.show_state()
     result = today.result
     passport = next(s for s in result.services if s.service == "passport")
     assert cell(dashboard, "passport", "dash.col.issued") == str(passport.issued)

@@ -142,7 +142,7 @@ def test_printer_status_and_printer_notices(qtbot, console, talon, issue) -> Non
     talon.printer.set_state("near_end")
     issue("passport")                                     # a kiosk ticket prints; the status after the job is pushed
     qtbot.waitUntil(lambda: main.model.printers["kiosk-printer"].status is PrinterStatus.NEAR_END, timeout=MS)
-    main.manager.render()
+    main.manager.show_state()
     assert "бумага кончается" in main.manager.alert.text()
     talon.printer.set_state("ok")
     main.manager.printers_button.click()

@@ -30,7 +30,7 @@ def settled(main: MainWindow) -> bool:
 
 
 def press(qtbot: Any, main: MainWindow, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.waitUntil(lambda: settled(main) and (key not in KEYS or main.actions[KEYS[key]].isEnabled()), timeout=MS)
+    qtbot.waitUntil(lambda: settled(main) and (key not in KEYS or main.qactions[KEYS[key]].isEnabled()), timeout=MS)
     main.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is main, timeout=MS)
     qtbot.keyClick(main, key, modifier)
@@ -45,7 +45,7 @@ def test_a_visit_by_keyboard_call_recall_start_finish(qtbot, console, wire, issu
     main = console("operator7", 7)
     (issued,) = issue("registration")
     model = main.model
-    assert main.actions[Action.RECALL].isEnabled() is False
+    assert main.qactions[Action.RECALL].isEnabled() is False
     press(qtbot, main, Key.Key_F3)                      # recall with nobody at the window: nothing happens
     assert model.current is None and not model.busy
     assert model.legal == {Action.CALL_NEXT, Action.CALL_TICKET, Action.BREAK, Action.CLOSE}
@@ -54,8 +54,8 @@ def test_a_visit_by_keyboard_call_recall_start_finish(qtbot, console, wire, issu
     qtbot.waitUntil(lambda: current_state(main) is TicketState.CALLED and settled(main), timeout=MS)
     assert model.current.id == issued["ticket"]
     assert main.operator.card.big.text() == issued["label"]
-    assert main.operator.actions.buttons[Action.START].isEnabled()
-    assert not main.operator.actions.buttons[Action.CALL_NEXT].isEnabled()
+    assert main.operator.action_panel.buttons[Action.START].isEnabled()
+    assert not main.operator.action_panel.buttons[Action.CALL_NEXT].isEnabled()
 
     press(qtbot, main, Key.Key_F3)
     qtbot.waitUntil(lambda: model.current is not None and model.current.recalls == 1, timeout=MS)
@@ -77,9 +77,9 @@ def test_no_show_and_the_buttons_follow_the_state(qtbot, console, wire, issue) -
     main = console("operator8", 8)
     (issued,) = issue("rosreestr")
     qtbot.waitUntil(lambda: any(t.id == issued["ticket"] for t in main.operator.queue.rows.rows), timeout=MS)
-    main.operator.actions.buttons[Action.CALL_NEXT].click()
+    main.operator.action_panel.buttons[Action.CALL_NEXT].click()
     qtbot.waitUntil(lambda: current_state(main) is TicketState.CALLED and settled(main), timeout=MS)
-    enabled = {a for a, b in main.operator.actions.buttons.items() if b.isEnabled()}
+    enabled = {a for a, b in main.operator.action_panel.buttons.items() if b.isEnabled()}
     assert enabled == {Action.RECALL, Action.START, Action.NO_SHOW, Action.POSTPONE, Action.TRANSFER}
     press(qtbot, main, Key.Key_F6)
     qtbot.waitUntil(lambda: main.model.current is None and settled(main), timeout=MS)
@@ -206,8 +206,8 @@ def test_two_consoles_racing_call_next_never_get_the_same_ticket(qtbot, console,
     for _ in range(8):
         for main in (a, b):
             qtbot.waitUntil(lambda m=main: settled(m), timeout=MS)
-        a.actions[Action.CALL_NEXT].trigger()             # both requests leave in the same event-loop turn
-        b.actions[Action.CALL_NEXT].trigger()
+        a.qactions[Action.CALL_NEXT].trigger()             # both requests leave in the same event-loop turn
+        b.qactions[Action.CALL_NEXT].trigger()
         for main in (a, b):
             qtbot.waitUntil(lambda m=main: settled(m), timeout=MS)
         called = [m.model.current for m in (a, b) if m.model.current is not None]
