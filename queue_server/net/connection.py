@@ -213,12 +213,12 @@ class Connection:
         for frame in frames:
             self.send(frame)
         self.floors[office] = upto
-        for seq, frame in self.holding.pop(office, []):
+        for seq, event_frame in self.holding.pop(office, []):
             if seq > self.floors[office]:
                 self.floors[office] = seq
-                self.send(frame)
-        for frame in self.held_notices.pop(office, []):
-            self.send(frame)
+                self.send(event_frame)
+        for notice_frame in self.held_notices.pop(office, []):
+            self.send(notice_frame)
         return upto
 
     async def _request(self, frame: str | bytes) -> bool:
@@ -274,6 +274,6 @@ class Connection:
         self.holding[message.office] = []
         mode, frames, upto = await self.server.in_db(self.server.catch_up, message.office, principal.role,
                                                      message.after_seq)
-        result = ResyncResult(office=message.office, mode=mode, after_seq=message.after_seq, to_seq=upto)  # type: ignore[arg-type]
+        result = ResyncResult(office=message.office, mode=mode, after_seq=message.after_seq, to_seq=upto)
         self.send(encode(Reply(re=message.id, result=result)))
         self._release(message.office, frames, upto)

@@ -30,6 +30,7 @@ import msgspec
 from queue_protocol import messages as m
 from queue_protocol.codec import ErrorCode
 from queue_protocol.enums import PrinterStatus, Role
+from queue_protocol.enums import WindowStatus as WireWindowStatus
 from queue_protocol.replies import ErrorBody, ErrorReply, Reply
 from queue_protocol.views import PrintInfoResult, ReprintResult, ServiceResult, TextResult, WindowResult
 from queue_server.core import commands as c
@@ -87,7 +88,8 @@ class Outcome:
 
 
 def error(request_id: str | None, code: str, message: str) -> dict[str, Any]:
-    return msgspec.to_builtins(ErrorReply(re=request_id, error=ErrorBody(code=code, message=message)))
+    reply: dict[str, Any] = msgspec.to_builtins(ErrorReply(re=request_id, error=ErrorBody(code=code, message=message)))
+    return reply
 
 
 def fingerprint(message: m.ClientMessage) -> str:
@@ -261,7 +263,7 @@ class Dispatcher:
         def on_window(command: Any, number: int) -> Any:
             tx.handle(command, now)
             window = engine.state.windows[number]
-            return WindowResult(office=office_id, window=number, status=window.status.value,  # type: ignore[arg-type]
+            return WindowResult(office=office_id, window=number, status=WireWindowStatus(window.status.value),
                                 services=dict(window.services), seq=seq())
 
         if isinstance(msg, m.TicketIssue):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from queue_protocol import enums as wire
 from queue_protocol.enums import Role
 from queue_protocol.replies import EventMessage, WireEvent
 from queue_protocol.views import (
@@ -56,9 +57,9 @@ def wire_event(office_id: str, event: Event, *, public: bool) -> EventMessage:
     if public:
         data = {key: data[key] for key in PUBLIC_DATA.get(event.type, ()) if key in data}
     return EventMessage(office=office_id, seq=event.seq, event=WireEvent(
-        type=event.type.value, at=format_utc(event.at), ticket=event.ticket_id, label=event.label,  # type: ignore[arg-type]
-        from_state=event.from_state.value if event.from_state else None,  # type: ignore[arg-type]
-        to_state=event.to_state.value if event.to_state else None,  # type: ignore[arg-type]
+        type=wire.EventType(event.type.value), at=format_utc(event.at), ticket=event.ticket_id, label=event.label,
+        from_state=wire.TicketState(event.from_state.value) if event.from_state else None,
+        to_state=wire.TicketState(event.to_state.value) if event.to_state else None,
         service=event.service_id, window=event.window, operator=None if public else event.operator, data=data,
     ))
 
@@ -71,8 +72,8 @@ def call_view(event: Event) -> CallView:
 
 def ticket_view(ticket: Ticket) -> TicketView:
     return TicketView(
-        id=ticket.id, label=ticket.label, service=ticket.service_id, state=ticket.state.value,  # type: ignore[arg-type]
-        channel=ticket.channel.value, priority=ticket.priority_id, issued_at=format_utc(ticket.issued_at),  # type: ignore[arg-type]
+        id=ticket.id, label=ticket.label, service=ticket.service_id, state=wire.TicketState(ticket.state.value),
+        channel=wire.Channel(ticket.channel.value), priority=ticket.priority_id, issued_at=format_utc(ticket.issued_at),
         window=ticket.window, target_window=ticket.target_window, target_operator=ticket.target_operator,
         recalls=ticket.recalls, called_at=_utc(ticket.called_at), first_called_at=_utc(ticket.first_called_at),
         started_at=_utc(ticket.started_at), postponed_until=_utc(ticket.postponed_until),
@@ -106,7 +107,7 @@ def office_view(engine: QueueEngine, role: Role, calls: list[CallView], now: dat
         window = state.windows[number]
         current = state.tickets.get(window.current) if window.current else None
         windows.append(WindowView(
-            number=number, name=window_names.get(number, ""), status=window.status.value,  # type: ignore[arg-type]
+            number=number, name=window_names.get(number, ""), status=wire.WindowStatus(window.status.value),
             operator=None if public else window.operator,
             operator_name=None if role is Role.KIOSK else names.get(window.operator or ""),
             reason="" if public else window.reason, ticket=current.id if current else None,
@@ -133,14 +134,14 @@ def issue_result(engine: QueueEngine, office_id: str, ticket: Ticket, now: datet
     wait = estimated_wait_seconds(engine.state, engine.office, ticket.service_id, ahead)
     return IssueResult(
         ticket=ticket.id, office=office_id, label=ticket.label, number=ticket.number, service=ticket.service_id,
-        priority=ticket.priority_id, channel=ticket.channel.value, issued_at=format_utc(ticket.issued_at),  # type: ignore[arg-type]
+        priority=ticket.priority_id, channel=wire.Channel(ticket.channel.value), issued_at=format_utc(ticket.issued_at),
         local_day=ticket.local_day.isoformat(), people_ahead=ahead,
         estimated_wait_s=round(wait, 1) if wait is not None else None, seq=seq, **(extra or {}),
     )
 
 
 def ticket_result(office_id: str, ticket: Ticket, seq: int) -> TicketResult:
-    return TicketResult(ticket=ticket.id, office=office_id, label=ticket.label, state=ticket.state.value,  # type: ignore[arg-type]
+    return TicketResult(ticket=ticket.id, office=office_id, label=ticket.label, state=wire.TicketState(ticket.state.value),
                         service=ticket.service_id, window=ticket.window, recalls=ticket.recalls, seq=seq)
 
 

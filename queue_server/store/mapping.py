@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Row
+
 from queue_server.core.events import Event, EventType
 from queue_server.core.model import Channel
 from queue_server.core.office_state import Ticket, WindowState
@@ -56,7 +58,8 @@ def event_values(event: Event, office_id: str) -> dict[str, Any]:
     }
 
 
-def event_from_row(row: EventRow) -> Event:
+def event_from_row(row: EventRow | Row[Any]) -> Event:
+    """An ORM row or a Core row of ``select(EventRow)``: the same columns."""
     return Event(
         type=EventType(row.type), at=row.at, ticket_id=row.ticket_id, label=row.label,
         from_state=TicketState(row.from_state) if row.from_state else None,

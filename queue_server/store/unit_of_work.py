@@ -33,6 +33,7 @@ from sqlalchemy import Connection
 from queue_server.core.commands import Command
 from queue_server.core.engine import QueueEngine
 from queue_server.core.events import Event, EventType
+from queue_server.core.office_state import OfficeState
 
 from .mapping import event_values, ticket_values, window_values
 from .writes import ConcurrencyConflict, Writes, stored_replies, where
@@ -63,7 +64,7 @@ class OfficeTransaction:
         return bool(self.committed or self.events)
 
     @property
-    def state(self) -> Any:
+    def state(self) -> OfficeState:
         return self.engine.state
 
     def handle(self, command: Command, now: datetime) -> list[Event]:
