@@ -272,6 +272,7 @@ class ConsoleModel(QObject):
             return
         self._signed_in = True
         self.role, self.user, self.user_name, self.office_id = Role(hello.role), hello.user, hello.name, hello.office
+        self.call_specific_forbidden = "call.ticket" not in hello.verbs
         self._clock_offset = parse_utc(hello.server_time) - datetime.now(UTC)
         self.my_day = MyDay(self.user, self.now())
         view = self.bridge.view(self.office_id)

@@ -193,7 +193,7 @@ class Connection:
             protocol=PROTOCOL_VERSION, role=principal.role, user=principal.user, name=principal.name,
             office=principal.office, offices=list(principal.offices),
             window=principal.window if principal.window is not None else principal.device_window,
-            printer=principal.printer, verbs=sorted(m.verbs_for(principal.role)), session=session,
+            printer=principal.printer, verbs=sorted(server.verbs_of(principal)), session=session,
             session_expires_at=format_utc(expires) if expires else None, server_time=format_utc(now),
         )
 

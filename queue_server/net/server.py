@@ -95,6 +95,16 @@ class TalonServer:
         self._previous_heads: dict[str, int] = {}
         self._availability: dict[str, tuple[Any, ...]] = {}
 
+    def verbs_of(self, principal: Principal) -> frozenset[str]:
+        """The verbs this account may send: its role's, less ``call.ticket`` for an operator the office
+        does not let call a ticket out of turn (``may_call_specific = false``), so consoles hide it."""
+        verbs = m.verbs_for(principal.role)
+        operators = {o.login: o for o in self.site.office(principal.office).office.operators}
+        operator = operators.get(principal.user)
+        if operator is not None and not operator.may_call_specific:
+            verbs -= {"call.ticket"}
+        return verbs
+
     async def in_db(self, function: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.db, function, *args)
 
