@@ -3,7 +3,7 @@
 * wait levels against a service's norm (DOMAIN.md "Norms"): a warning from two thirds of the
   norm, red past it; the norm is per channel (walk-in / appointment) from the snapshot;
 * which tickets belong in a window's waiting list (its services, not addressed elsewhere);
-* "my day" from the events this session has seen (the server sends no per-operator totals);
+* "my day": the server's figures (``stats.my_day``) plus the session's own later events;
 * durations as the operator reads them (``12:05``, ``1:02:05``).
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from queue_protocol.enums import Channel, EventType, TicketState
 from queue_protocol.replies import WireEvent
-from queue_protocol.views import ServiceView, TicketView, WindowView
+from queue_protocol.views import ServiceView, StatsMyDayResult, TicketView, WindowView
 from queue_protocol.wire_time import parse_utc
 
 from .i18n import tr
@@ -120,23 +120,36 @@ def queue_alerts(loads: Iterable[ServiceLoad]) -> list[ServiceLoad]:
     return sorted(found, key=lambda x: (x.level is not WaitLevel.BREACH, -x.worst_s / x.worst_norm_s, x.service))
 
 
+ENDS = {EventType.TICKET_FINISHED: "served", EventType.TICKET_SENT_BACK: "served",
+        EventType.TICKET_NO_SHOW: "no_shows", EventType.TICKET_TRANSFERRED: "transfers"}
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEnd:
+    """One of this operator's visits ended, as this session saw it."""
+
+    seq: int                       # the office's event number
+    kind: str                      # served / no_shows / transfers
+    service_s: float | None        # start -> end of a served visit whose start the session saw
+
+
 @dataclass
 class MyDay:
-    """An operator's day as seen by this session: fed every applied event, in order.
+    """This operator's events as this session sees them: fed every applied event, in order.
 
+    The day's figures are the server's (``stats.my_day``); the session's own visit ends are
+    added on top of its last answer, until the next answer covers them (:func:`my_day_shown`).
     It also remembers when each ticket was first called and started by this operator, which
     the snapshot does not carry (``TicketView.called_at`` moves on with every recall).
     """
 
     operator: str
     since: datetime
-    served: int = 0
-    no_shows: int = 0
-    service_times: list[float] = field(default_factory=list)
+    ends: list[VisitEnd] = field(default_factory=list)
     first_called: dict[str, str] = field(default_factory=dict)
     started: dict[str, str] = field(default_factory=dict)
 
-    def feed(self, event: WireEvent) -> None:
+    def feed(self, event: WireEvent, seq: int = 0) -> None:
         if event.ticket is None or event.operator != self.operator:
             return
         kind = event.type
@@ -145,14 +158,52 @@ class MyDay:
             self.started.pop(event.ticket, None)
         elif kind is EventType.TICKET_STARTED:
             self.started[event.ticket] = event.at
-        elif kind in (EventType.TICKET_FINISHED, EventType.TICKET_SENT_BACK):
-            self.served += 1
+        elif kind in ENDS:
             began = self.started.pop(event.ticket, None)
-            if began is not None:
-                self.service_times.append((parse_utc(event.at) - parse_utc(began)).total_seconds())
-        elif kind is EventType.TICKET_NO_SHOW:
-            self.no_shows += 1
+            service_s = None
+            if began is not None and ENDS[kind] == "served":
+                service_s = (parse_utc(event.at) - parse_utc(began)).total_seconds()
+            self.ends.append(VisitEnd(seq, ENDS[kind], service_s))
+
+    def after(self, seq: int) -> list[VisitEnd]:
+        """The visit ends this session saw after the office's event ``seq``."""
+        return [end for end in self.ends if end.seq > seq]
+
+    @property
+    def served(self) -> int:
+        return sum(end.kind == "served" for end in self.ends)
+
+    @property
+    def no_shows(self) -> int:
+        return sum(end.kind == "no_shows" for end in self.ends)
 
     @property
     def average_s(self) -> float | None:
-        return sum(self.service_times) / len(self.service_times) if self.service_times else None
+        times = [end.service_s for end in self.ends if end.service_s is not None]
+        return sum(times) / len(times) if times else None
+
+
+@dataclass(frozen=True, slots=True)
+class DayShown:
+    """What the "my day" panel shows: the server's answer plus the session's later visit ends."""
+
+    served: int
+    no_shows: int
+    transfers: int
+    service_mean_s: float | None
+    added: int                     # visit ends the answer does not cover yet, added by the session
+
+
+def my_day_shown(answer: StatsMyDayResult, session: MyDay | None) -> DayShown:
+    """The server's figures, with what this session saw after ``answer.head_seq`` added."""
+    later = session.after(answer.head_seq) if session is not None else []
+    times = [end.service_s for end in later if end.service_s is not None]
+    timed = answer.served if answer.service_mean_s is not None else 0
+    total = (answer.service_mean_s or 0.0) * timed + sum(times)
+    return DayShown(
+        served=answer.served + sum(end.kind == "served" for end in later),
+        no_shows=answer.no_shows + sum(end.kind == "no_shows" for end in later),
+        transfers=answer.transfers + sum(end.kind == "transfers" for end in later),
+        service_mean_s=total / (timed + len(times)) if timed + len(times) else None,
+        added=len(later),
+    )

@@ -132,10 +132,23 @@ RU: Final[dict[str, str]] = {
     # my day
     "day.title": "Мой день",
     "day.served": "Обслужено",
-    "day.avg": "Среднее время",
+    "day.avg": "Среднее обслуживание",
     "day.no_shows": "Неявки",
-    "day.tooltip": "Считается по событиям с момента входа в {time}: пульт не получает с сервера "
-                   "итоги дня оператора.",
+    "day.more": "Переадресовано: {transfers} · медиана обслуживания: {median}\n"
+                "Ожидание вызванных вами, в среднем: {wait}",
+    "day.time": "За окном: обслуживание {serving} · простой {idle} · перерыв {on_break}",
+    "day.as_of": "По данным сервера на {time}",
+    "day.as_of_added": "По данным сервера на {time}; с этого пульта добавлено: {count}, уточняется",
+    "day.unknown": "Итоги дня ещё не известны: ждём ответа сервера",
+    "day.no_window": "Итоги дня появятся, когда вы откроете окно",
+    "day.failed": "Итоги дня не получены: {reason}",
+    "day.tooltip": "Итоги дня {day} считает сервер по журналу событий, как в отчёте: обслужено — "
+                   "визиты, завершённые с результатом; обслуживание — от «Начать» до завершения; "
+                   "ожидание — от выдачи талона до первого вызова, для талонов, которые первыми "
+                   "вызвали вы. Обновляются раз в минуту и через 2 с после ваших завершений, "
+                   "неявок и переадресаций; между ответами пульт сразу добавляет свои события.",
+    "day.tooltip_unknown": "Итоги дня считает сервер по журналу событий — с начала дня, "
+                           "даже если пульт перезапускали. Ответа пока нет.",
     # manager view
     "mgr.windows": "Окна",
     "mgr.services": "Очереди услуг",
@@ -423,10 +436,22 @@ EN: Final[dict[str, str]] = {
     "queue.priority_mark": "★ priority",
     "day.title": "My day",
     "day.served": "Served",
-    "day.avg": "Average time",
+    "day.avg": "Average service",
     "day.no_shows": "No-shows",
-    "day.tooltip": "Counted from the events since sign-in at {time}: the console gets no "
-                   "day totals per operator from the server.",
+    "day.more": "Transferred: {transfers} · median service: {median}\nAverage wait of those you called: {wait}",
+    "day.time": "At the window: serving {serving} · idle {idle} · break {on_break}",
+    "day.as_of": "Server figures as of {time}",
+    "day.as_of_added": "Server figures as of {time}; added by this console: {count}, to be confirmed",
+    "day.unknown": "Today's figures are not known yet: waiting for the server",
+    "day.no_window": "Today's figures appear once you open your window",
+    "day.failed": "Today's figures not received: {reason}",
+    "day.tooltip": "The server counts the figures of {day} from the event log, as the report does: "
+                   "served — visits ended with a result; service — from Start to the end; wait — from "
+                   "the ticket's issue to its first call, for the tickets you called first. Refreshed "
+                   "every minute and 2 s after your finishes, no-shows and transfers; between answers "
+                   "the console adds its own events at once.",
+    "day.tooltip_unknown": "The server counts today's figures from the event log — from the start of the "
+                           "day, even if the console was restarted. No answer yet.",
     "mgr.windows": "Windows",
     "mgr.services": "Service queues",
     "mgr.tickets": "Today's tickets",

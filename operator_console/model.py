@@ -19,6 +19,8 @@ Theory of operation
   double press can never act on a stale screen.
 * ``changed`` fires whenever the mirror or the window changes; ``ticked`` once a second for
   the timers and the wait colours.
+* ``my_day_feed`` (:class:`~operator_console.my_day_feed.MyDayFeed`) keeps the operator's own
+  ``stats.my_day`` figures fresh once their window is open; ``my_day`` adds the session's events.
 * For managers, ``today`` (:class:`~operator_console.today_feed.TodayFeed`) keeps the
   server's ``stats.today`` figures fresh; ``download_report()`` asks for a report file.
 """
@@ -51,9 +53,10 @@ from queue_protocol.views import (
 )
 from queue_protocol.wire_time import parse_utc
 
-from .figures import MyDay
+from .figures import ENDS, MyDay
 from .i18n import error_text, tr
 from .info_pages import InfoPages
+from .my_day_feed import MyDayFeed
 from .rules import TICKET_ACTIONS, Action, legal_actions
 from .tables import name_of
 from .today_feed import TodayFeed
@@ -117,6 +120,7 @@ class ConsoleModel(QObject):
         self._indexed: OfficeView | None = None
         self._by_id: tuple[dict[str, TicketView], dict[str, ServiceView]] = ({}, {})
         self.today = TodayFeed(self)          # stats.today for the manager's dashboard
+        self.my_day_feed = MyDayFeed(self)    # stats.my_day for the operator's own day
         self.info_pages = InfoPages()         # service.print_info jobs until their print notices
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -240,6 +244,7 @@ class ConsoleModel(QObject):
         self._operator_tags.clear()
         self.printers.clear()
         self.today.stop()
+        self.my_day_feed.stop()
         self.call_specific_forbidden = False
         self.state = ConnectionState.OFFLINE
 
@@ -249,8 +254,10 @@ class ConsoleModel(QObject):
         detail = self.bridge.detail
         if self.state is ConnectionState.ONLINE and not self._signed_in:
             self._accept_hello()
-        elif self.state is ConnectionState.ONLINE and self.is_manager:
-            self.today.refresh()   # back online: the figures may have moved meanwhile
+        elif self.state is ConnectionState.ONLINE:
+            if self.is_manager:
+                self.today.refresh()   # back online: the figures may have moved meanwhile
+            self.my_day_feed.refresh()
         elif self.state is ConnectionState.OFFLINE and not self._signed_in:
             # a first sign-in that fails: say why and let the person fix the address or wait
             text = tr("err.rate_limited") if "rate_limited" in detail else tr("login.unreachable", detail=detail)
@@ -283,6 +290,7 @@ class ConsoleModel(QObject):
         if self.is_manager:
             self.refresh_printers()
             self.today.start()
+        self._follow_my_day()
         self.logged_in.emit()
 
     # -- the office feed -------------------------------------------------------------------------
@@ -299,6 +307,7 @@ class ConsoleModel(QObject):
             return
         self._load(view)
         self._await_seq = 0   # a snapshot pushed after a reply includes what the command did
+        self._follow_my_day()
         self.changed.emit()
 
     def _on_event(self, office: str, message: EventMessage) -> None:
@@ -309,10 +318,18 @@ class ConsoleModel(QObject):
             self.view = view
         self.seq = message.seq
         if self.my_day is not None:
-            self.my_day.feed(message.event)
+            self.my_day.feed(message.event, message.seq)
         if self.is_manager:
             self.today.event_seen()
+        if message.event.operator == self.user and message.event.type in ENDS:
+            self.my_day_feed.event_seen()
+        self._follow_my_day()
         self.changed.emit()
+
+    def _follow_my_day(self) -> None:
+        """Start asking for the operator's own day once their window is open (after sign-in)."""
+        if self._signed_in and not self.my_day_feed.active and self.window is not None:
+            self.my_day_feed.start()
 
     def _on_notice(self, office: str, notice: object) -> None:
         if isinstance(notice, PrintNotice):

@@ -26,8 +26,17 @@ from PySide6.QtWidgets import (
 from queue_protocol.enums import Channel, TicketState, WindowStatus
 from queue_protocol.views import TicketView
 
-from .figures import WaitLevel, duration, norm_seconds, seconds_since, service_loads, wait_level, window_queue
-from .i18n import tr
+from .figures import (
+    WaitLevel,
+    duration,
+    my_day_shown,
+    norm_seconds,
+    seconds_since,
+    service_loads,
+    wait_level,
+    window_queue,
+)
+from .i18n import error_text, tr
 from .model import ConsoleModel
 from .rules import SHORTCUTS, Action
 from .style import set_prop
@@ -244,7 +253,8 @@ class QueuePanel(QFrame):
 
 
 class MyDayPanel(QFrame):
-    """Served, average service time, no-shows, as this session has seen them (tooltip says so)."""
+    """The operator's day as the server's report counts it (``stats.my_day``), with the session's
+    later visit ends added until the next answer; says in words when it is not known yet."""
 
     def __init__(self, model: ConsoleModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -257,19 +267,47 @@ class MyDayPanel(QFrame):
         self.numbers: dict[str, QLabel] = {}
         for key in ("served", "avg", "no_shows"):
             cell = QVBoxLayout()
-            self.numbers[key] = label("0", "dayNumber")
+            self.numbers[key] = label(tr("dur.none"), "dayNumber")
             cell.addWidget(self.numbers[key])
-            cell.addWidget(label(tr(f"day.{key}"), "dayKey"))
-            row.addLayout(cell)
+            cell.addWidget(label(tr(f"day.{key}"), "dayKey", wrap=True))
+            row.addLayout(cell, 1)
+        self.more = label("", "dayDetail", wrap=True)
+        self.time = label("", "dayDetail", wrap=True)
+        self.source = label("", "dayKey", wrap=True)
+        for widget in (self.more, self.time, self.source):
+            box.addWidget(widget)
+        model.my_day_feed.changed.connect(self.show_state)
 
     def show_state(self) -> None:
-        day = self.model.my_day
-        if day is None:
+        feed = self.model.my_day_feed
+        answer = feed.result
+        if answer is None:
+            for number in self.numbers.values():
+                number.setText(tr("dur.none"))
+            self.more.hide()
+            self.time.hide()
+            if self.model.window is None:
+                self.source.setText(tr("day.no_window"))
+            elif feed.failed:
+                self.source.setText(tr("day.failed", reason=error_text(feed.failed, feed.failed)))
+            else:
+                self.source.setText(tr("day.unknown"))
+            self.setToolTip(tr("day.tooltip_unknown"))
             return
-        self.numbers["served"].setText(str(day.served))
-        self.numbers["avg"].setText(duration(day.average_s))
-        self.numbers["no_shows"].setText(str(day.no_shows))
-        self.setToolTip(tr("day.tooltip", time=local_time(day.since, context(self.model))))
+        shown = my_day_shown(answer, self.model.my_day)
+        self.numbers["served"].setText(str(shown.served))
+        self.numbers["avg"].setText(duration(shown.service_mean_s))
+        self.numbers["no_shows"].setText(str(shown.no_shows))
+        self.more.setText(tr("day.more", transfers=shown.transfers, median=duration(answer.service_median_s),
+                             wait=duration(answer.wait_mean_s)))
+        self.time.setText(tr("day.time", serving=duration(answer.serving_s), idle=duration(answer.idle_s),
+                             on_break=duration(answer.on_break_s)))
+        self.more.show()
+        self.time.show()
+        when = local_time(answer.as_of, context(self.model))
+        self.source.setText(tr("day.as_of_added", time=when, count=shown.added) if shown.added
+                            else tr("day.as_of", time=when))
+        self.setToolTip(tr("day.tooltip", day=answer.local_day))
 
 
 class OperatorView(QWidget):

@@ -140,6 +140,7 @@ def take(url: str, user: str, password: str, window: int, out: Path) -> list[Pat
     wait(lambda: main.stack.currentWidget() is main.work, "signing in")
     wait(lambda: model.window_number is not None or not model.busy, "the window to open")
     _settle(main)
+    wait(lambda: model.my_day_feed.result is not None and not model.my_day_feed.pending, "my day's figures")
     shooter.shot("idle")
 
     _act(main, Action.CALL_NEXT)

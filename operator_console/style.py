@@ -74,6 +74,7 @@ QPushButton[role="danger"]:disabled { color: #9AA3AD; }
 #chip[level="breach"] { background: #F4A6A6; color: #4A0000; }
 #dayNumber { font-size: 28px; font-weight: 700; color: #10243E; }
 #dayKey { color: #55606E; font-size: 14px; }
+#dayDetail { color: #10243E; font-size: 14px; }
 #empty { color: #55606E; font-size: 16px; padding: 16px; }
 
 QTableView { background: #FFFFFF; gridline-color: #E1E6EC; font-size: 15px;

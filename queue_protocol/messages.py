@@ -254,6 +254,12 @@ class StatsToday(ClientMessage, tag="stats.today", frozen=True, kw_only=True):
     office: Id | None = None
 
 
+class StatsMyDay(ClientMessage, tag="stats.my_day", frozen=True, kw_only=True):
+    """The signed-in account's own figures of the office's local day, up to now."""
+
+    office: Id | None = None
+
+
 class StatsReport(ClientMessage, tag="stats.report", frozen=True, kw_only=True):
     """The report of local days ``from``..``to`` (both included) as a file in the reply."""
 
@@ -274,7 +280,7 @@ CLIENT_MESSAGES: Final[tuple[type[ClientMessage], ...]] = (
     TicketRecall, TicketStart, TicketFinish, TicketNoShow, TicketPostpone, TicketTransfer,
     TicketCancel, WindowOpen, WindowBreak, WindowResume, WindowClose, TicketReactivate,
     TicketSetPriority, WindowSetServices, ServiceSetActive, BoardSetText, ConfigReload,
-    StatsToday, StatsReport,
+    StatsToday, StatsMyDay, StatsReport,
 )
 """Every client message class; ``parse_client`` decodes their tagged union."""
 
@@ -322,6 +328,7 @@ ROLES_FOR_VERB: Final[dict[str, frozenset[Role]]] = {
     "board.set_text": _MANAGERS,
     "config.reload": _ADMIN,
     "stats.today": _MANAGERS,
+    "stats.my_day": _STAFF,
     "stats.report": _MANAGERS,
 }
 """Which roles may send each verb.  The server answers ``forbidden`` to anyone else."""
@@ -329,7 +336,7 @@ ROLES_FOR_VERB: Final[dict[str, frozenset[Role]]] = {
 VERBS: Final = frozenset(ROLES_FOR_VERB)
 
 READ_ONLY_VERBS: Final = frozenset({"hello", "ping", "resync", "printer.status",
-                                    "stats.today", "stats.report"})
+                                    "stats.today", "stats.my_day", "stats.report"})
 """Verbs that change nothing: re-executed on a retry instead of answered from the replay cache."""
 
 

@@ -267,6 +267,30 @@ class StatsTodayResult(View, frozen=True, kw_only=True):
     computed_ms: float = 0.0            # the server's time to read and compute (for the curious)
 
 
+class StatsMyDayResult(View, frozen=True, kw_only=True):
+    """One operator's day by the report's definitions (docs/statistics.md); durations in seconds."""
+
+    office: str
+    operator: str                       # the signed-in account's login
+    local_day: str                      # the office's local day, YYYY-MM-DD
+    as_of: Timestamp                    # the figures are up to this instant
+    head_seq: int                       # the office's last event when the reading began
+    served: int = 0                     # visits ended with a result (ticket.finished, ticket.sent_back)
+    no_shows: int = 0                   # visits ended by ticket.no_show
+    transfers: int = 0                  # visits ended by ticket.transfer
+    postponed: int = 0                  # visits ended by ticket.postpone
+    service_mean_s: float | None = None  # start -> end of the served visits
+    service_median_s: float | None = None
+    called_first: int = 0               # tickets whose first call was this operator's
+    wait_mean_s: float | None = None    # ... their wait: issue -> that call
+    serving_s: float = 0.0              # window time: a visitor at the window
+    calling_s: float = 0.0              # ... called, not there yet
+    idle_s: float = 0.0                 # ... open, nobody at the window
+    on_break_s: float = 0.0
+    at_work_s: float = 0.0              # open, without the breaks
+    computed_ms: float = 0.0
+
+
 class ReportFileResult(View, frozen=True, kw_only=True):
     office: str
     first: str = msgspec.field(name="from")     # local days, YYYY-MM-DD, both included
@@ -296,6 +320,7 @@ RESULT_FOR_VERB: Final[dict[str, type[View]]] = {
     "board.set_text": TextResult,
     "config.reload": ReloadResult,
     "stats.today": StatsTodayResult,
+    "stats.my_day": StatsMyDayResult,
     "stats.report": ReportFileResult,
 }
 """The shape of ``result`` in the reply to each verb."""

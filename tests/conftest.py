@@ -37,3 +37,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterat
         pytest.skip("TALON_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
     reset_postgres(POSTGRES_URL)
     yield POSTGRES_URL
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``db_url`` for a module's one server (a subprocess shared by the module's tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('store')}/talon.sqlite3"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("TALON_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
+    reset_postgres(POSTGRES_URL)
+    yield POSTGRES_URL

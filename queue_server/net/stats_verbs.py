@@ -1,6 +1,8 @@
-"""``stats.today`` and ``stats.report``: the wait statistics (queue_server/stats) for managers.
+"""``stats.today``, ``stats.my_day`` and ``stats.report``: the statistics (queue_server/stats).
 
-Both only read.  They run off the event loop *and* off the single database thread (which
+``stats.today`` and ``stats.report`` are for managers; ``stats.my_day`` is the signed-in
+account's own figures, for operators (and managers) — nobody asks for another's.
+All only read.  They run off the event loop *and* off the single database thread (which
 serialises the commands): in a worker thread, on the store's read engine — SQLite in WAL mode
 lets a reader run beside the writer, PostgreSQL has its pool.  A report is made one at a time
 per server (a month of a big office takes seconds of CPU); a request that finds one running
@@ -23,9 +25,10 @@ import msgspec
 from queue_protocol import messages as m
 from queue_protocol.codec import MAX_SERVER_FRAME, ErrorCode
 from queue_protocol.replies import Reply
-from queue_protocol.views import ReportFileResult, ServiceStats, StatsFigures, StatsTodayResult
+from queue_protocol.views import ReportFileResult, ServiceStats, StatsFigures, StatsMyDayResult, StatsTodayResult
 from queue_protocol.wire_time import format_utc
 from queue_server.core.model import Office
+from queue_server.stats.my_day import MyDayFigures, my_day_figures
 from queue_server.stats.today import GroupFigures, TodayFigures, today_figures
 
 from .dispatch import Outcome, RequestRefused, error, office_of
@@ -34,14 +37,14 @@ from .principal import Principal
 if TYPE_CHECKING:
     from .server import SpecialVerb, TalonServer
 
-Work = Callable[[Office, m.ClientMessage], Awaitable[Any]]     # office, request -> a result View, or an Outcome
+Work = Callable[[Office, Principal, m.ClientMessage], Awaitable[Any]]   # office, who, request -> a View or an Outcome
 REPLY_ROOM = 4096               # the reply's JSON around the base64 text
-TODAY_AT_ONCE = 2               # stats.today computations running together, at most
+TODAY_AT_ONCE = 2               # stats.today / stats.my_day computations running together, at most
 SOURCE = "конфигурация сервера"  # where a report's names and norms come from (printed in it)
 
 
 class StatsVerbs:
-    """The two verbs of one server; :meth:`handlers` goes into ``TalonServer.special_verbs``."""
+    """The verbs of one server; :meth:`handlers` goes into ``TalonServer.special_verbs``."""
 
     def __init__(self, server: TalonServer) -> None:
         self.server = server
@@ -49,7 +52,8 @@ class StatsVerbs:
         self._today_slots = asyncio.Semaphore(TODAY_AT_ONCE)
 
     def handlers(self) -> dict[str, SpecialVerb]:
-        return {"stats.today": partial(self._answer, self._today), "stats.report": partial(self._answer, self._report)}
+        return {"stats.today": partial(self._answer, self._today), "stats.my_day": partial(self._answer, self._my_day),
+                "stats.report": partial(self._answer, self._report)}
 
     async def _answer(self, work: Work, p: Principal, message: m.ClientMessage) -> Outcome:
         """The office the request names (or the principal's), then ``work``: a result or an error reply."""
@@ -57,12 +61,12 @@ class StatsVerbs:
             office = self.server.site.office(office_of(p, message)).office
         except RequestRefused as refused:
             return Outcome(error(message.id, refused.code, str(refused)))
-        result = await work(office, message)
+        result = await work(office, p, message)
         if isinstance(result, Outcome):
             return result
         return Outcome(msgspec.to_builtins(Reply(re=message.id, result=result)))
 
-    async def _today(self, office: Office, message: m.ClientMessage) -> StatsTodayResult:
+    async def _today(self, office: Office, p: Principal, message: m.ClientMessage) -> StatsTodayResult:
         async with self._today_slots:
             started = time.perf_counter()
             figures = await asyncio.to_thread(self._read_today, office, datetime.now(UTC))
@@ -73,7 +77,18 @@ class StatsVerbs:
         with self.server.store.engines.read.connect() as conn:
             return today_figures(conn, office, now)
 
-    async def _report(self, office: Office, message: m.ClientMessage) -> ReportFileResult | Outcome:
+    async def _my_day(self, office: Office, p: Principal, message: m.ClientMessage) -> StatsMyDayResult:
+        async with self._today_slots:
+            started = time.perf_counter()
+            figures = await asyncio.to_thread(self._read_my_day, office, p.user, datetime.now(UTC))
+            elapsed_ms = (time.perf_counter() - started) * 1000
+        return my_day_view(figures, elapsed_ms)
+
+    def _read_my_day(self, office: Office, operator: str, now: datetime) -> MyDayFigures:
+        with self.server.store.engines.read.connect() as conn:
+            return my_day_figures(conn, office, operator, now)
+
+    async def _report(self, office: Office, p: Principal, message: m.ClientMessage) -> ReportFileResult | Outcome:
         assert isinstance(message, m.StatsReport)
         async with self._report_lock:
             data = await asyncio.to_thread(self._make_report, office, message, datetime.now(UTC))
@@ -128,3 +143,15 @@ def today_view(figures: TodayFigures, office: Office, computed_ms: float) -> Sta
         office=figures.office_id, local_day=figures.day.isoformat(), as_of=format_utc(figures.as_of),
         head_seq=figures.seq, total=StatsFigures(**figures_view(figures.office)), services=rows,
         computed_ms=round(computed_ms, 1))
+
+
+def my_day_view(figures: MyDayFigures, computed_ms: float) -> StatsMyDayResult:
+    v, t, w = figures.visits, figures.time, figures.first_called
+    return StatsMyDayResult(
+        office=figures.office_id, operator=figures.operator, local_day=figures.day.isoformat(),
+        as_of=format_utc(figures.as_of), head_seq=figures.seq,
+        served=v["completed"], no_shows=v["visit_no_shows"], transfers=v["visit_transfers"],
+        postponed=v["visit_postponed"], service_mean_s=v["service_mean"], service_median_s=v["service_median"],
+        called_first=w["called"], wait_mean_s=w["wait_mean"],
+        serving_s=t["serving"], calling_s=t["calling"], idle_s=t["idle"], on_break_s=t["on_break"],
+        at_work_s=t["at_work"], computed_ms=round(computed_ms, 1))

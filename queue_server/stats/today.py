@@ -25,7 +25,7 @@ from queue_server.store.schema import OfficeRow
 
 from .aggregate import NONE, TicketColumns
 from .build import no_gc
-from .definitions import US, HourGrid, TicketFacts, compute, from_us, to_us
+from .definitions import US, Facts, HourGrid, TicketFacts, compute, from_us, to_us
 from .query import fetch_records
 
 WAITING = "waiting"
@@ -52,8 +52,18 @@ class TodayFigures:
     services: list[tuple[str, GroupFigures]]   # by service id, in the catalogue's order
 
 
-def today_figures(conn: Connection, office: Office, now: datetime) -> TodayFigures:
-    """Read the office's events of its local day and compute today's figures up to ``now``."""
+@dataclass(frozen=True, slots=True)
+class TodayFacts:
+    """The report's facts of the office's local day up to now, and where the reading stood."""
+
+    day: date
+    as_of: datetime
+    seq: int
+    facts: Facts
+
+
+def read_today(conn: Connection, office: Office, now: datetime) -> TodayFacts:
+    """Read the office's events of its local day and compute the report's facts up to ``now``."""
     day = local_day(office, now)
     grid = HourGrid(day, day, office.timezone)
     until = min(to_us(now), grid.end_us)
@@ -62,7 +72,14 @@ def today_figures(conn: Connection, office: Office, now: datetime) -> TodayFigur
         records = fetch_records(conn, office.id, from_us(grid.start_us), from_us(grid.end_us), tail=timedelta(0))
         facts = compute(records, {s.id: s for s in office.services}, grid, until)
         del records
-    tickets = list(facts.tickets.values())
+    return TodayFacts(day=day, as_of=from_us(until), seq=int(seq), facts=facts)
+
+
+def today_figures(conn: Connection, office: Office, now: datetime) -> TodayFigures:
+    """Read the office's events of its local day and compute today's figures up to ``now``."""
+    read = read_today(conn, office, now)
+    until = read.facts.until_us
+    tickets = list(read.facts.tickets.values())
     columns = TicketColumns(tickets)
     by_service = columns.groups([t.service_id for t in tickets])
     waiting = [t for t in tickets if t.state == WAITING]
@@ -73,7 +90,7 @@ def today_figures(conn: Connection, office: Office, now: datetime) -> TodayFigur
     seen = set(by_service) | set(waiting_by_service)
     service_ids = order + sorted(str(s) for s in seen - set(order))
     return TodayFigures(
-        office_id=office.id, day=day, as_of=from_us(until), seq=int(seq),
+        office_id=office.id, day=read.day, as_of=read.as_of, seq=read.seq,
         office=_group(columns, None, waiting, until),
         services=[(sid, _group(columns, by_service.get(sid, NONE), waiting_by_service.get(sid, []), until))
                   for sid in service_ids],

@@ -33,17 +33,23 @@ WAIT_S = 10.0
 class TalonServer(DemoServer):
     """One demo server printing to an emulator; ``port`` stays the same across ``kill()`` / ``start()``."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, extra_args: list[str]) -> None:
         from printers.emulator import EmulatedPrinter
 
         self.printer = EmulatedPrinter()
         _, self.printer_port = self.printer.start_tcp()
-        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{self.printer_port}"])
+        super().__init__(data_dir, ["--printer", f"kiosk-printer=tcp://127.0.0.1:{self.printer_port}", *extra_args])
 
 
 @pytest.fixture(scope="module")
-def talon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TalonServer]:
-    server = TalonServer(tmp_path_factory.mktemp("talon"))
+def talon_args() -> list[str]:
+    """More arguments for the module's server (a module overrides it, e.g. with ``--db``)."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def talon(tmp_path_factory: pytest.TempPathFactory, talon_args: list[str]) -> Iterator[TalonServer]:
+    server = TalonServer(tmp_path_factory.mktemp("talon"), talon_args)
     server.start()
     try:
         yield server

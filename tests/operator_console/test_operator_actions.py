@@ -70,7 +70,7 @@ def test_a_visit_by_keyboard_call_recall_start_finish(qtbot, console, wire, issu
     qtbot.waitUntil(lambda: model.current is None and settled(main), timeout=MS)
     assert model.my_day.served == 1 and model.my_day.average_s is not None
     assert main.operator.day.numbers["served"].text() == "1"
-    assert "входа" in main.operator.day.toolTip()
+    assert "журналу событий" in main.operator.day.toolTip()
 
 
 def test_no_show_and_the_buttons_follow_the_state(qtbot, console, wire, issue) -> None:

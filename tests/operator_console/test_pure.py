@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from operator_console import i18n
-from operator_console.figures import MyDay, WaitLevel, duration, norm_seconds, service_loads, wait_level, window_queue
+from operator_console.figures import (
+    MyDay,
+    WaitLevel,
+    duration,
+    my_day_shown,
+    norm_seconds,
+    service_loads,
+    wait_level,
+    window_queue,
+)
 from operator_console.rules import RULES, SHORTCUTS, Action, legal_actions
 from queue_protocol.enums import Channel, EventType, TicketState, WindowStatus
 from queue_protocol.replies import WireEvent
-from queue_protocol.views import ServiceView, TicketView, WindowView
+from queue_protocol.views import ServiceView, StatsMyDayResult, TicketView, WindowView
 
 A = Action
 NOW = datetime(2026, 3, 5, 7, 0, tzinfo=UTC)
@@ -159,3 +169,19 @@ def test_an_info_page_notice_that_overtakes_its_reply_still_gets_its_words() -> 
     assert pages.notice(ended("j2", "failed", "cover_open")) == (
         "Памятка «Паспорт РФ» не напечатана на принтере p1: открыта крышка", True)
     assert pages.notice(ended("j2", "printed")) is None                  # told once
+
+
+def test_my_day_adds_the_sessions_later_events_to_the_servers_answer() -> None:
+    day = MyDay("op1", NOW)
+    day.feed(event(EventType.TICKET_FINISHED, "t0", "2026-03-05T06:59:00.000000Z"), seq=10)   # in the answer
+    day.feed(event(EventType.TICKET_CALLED, "t1", "2026-03-05T07:00:00.000000Z"), seq=11)
+    day.feed(event(EventType.TICKET_STARTED, "t1", "2026-03-05T07:01:00.000000Z"), seq=12)
+    day.feed(event(EventType.TICKET_FINISHED, "t1", "2026-03-05T07:11:00.000000Z"), seq=13)
+    day.feed(event(EventType.TICKET_TRANSFERRED, "t2", "2026-03-05T07:12:00.000000Z"), seq=14)
+    answer = StatsMyDayResult(office="demo", operator="op1", local_day="2026-03-05", as_of="2026-03-05T07:00:00.000000Z",
+                              head_seq=10, served=3, no_shows=1, service_mean_s=300.0)
+    shown = my_day_shown(answer, day)
+    assert (shown.served, shown.no_shows, shown.transfers, shown.added) == (4, 1, 1, 2)
+    assert shown.service_mean_s == (3 * 300.0 + 600.0) / 4
+    covered = my_day_shown(StatsMyDayResult(**{**msgspec.structs.asdict(answer), "head_seq": 14}), day)
+    assert (covered.served, covered.added, covered.service_mean_s) == (3, 0, 300.0)

@@ -82,7 +82,8 @@ for block in re.findall(r"```json\n(.*?)\n```", DOC, flags=re.DOTALL):
     DOC_EXAMPLES.setdefault(example.get("type", ""), example)
 FROM_SESSION = {"window", "operator", "by", "issued_by"}
 SERVER_ONLY_VERBS = {"hello", "ping", "resync", "ticket.reprint", "printer.status", "service.print_info",
-                     "config.reload", "stats.today", "stats.report"}   # the statistics read the event log, not the core
+                     "config.reload",
+                     "stats.today", "stats.my_day", "stats.report"}   # the statistics read the event log, not the core
 
 
 def test_every_core_command_but_tick_has_a_verb() -> None:

@@ -52,6 +52,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "board.set_text": {"text": "Я" * 500, "office": "demo"},
     "config.reload": {},
     "stats.today": {"office": "demo"},
+    "stats.my_day": {"office": "demo"},
     "stats.report": {"from": "2025-03-01", "to": "2026-03-01", "format": "xlsx", "office": "demo"},
 }
 

@@ -114,6 +114,7 @@ class Generator:
             "board.set_text": {"text": self.text(80)},
             "config.reload": {},
             "stats.today": {},
+            "stats.my_day": {},
             "stats.report": {"from": rng.choice(["2026-03-01", "2026-03-05", "2024-01-01"]), "to": "2026-03-02",
                              "format": rng.choice(["csv", "csv", "docx"])},   # CSV: the fast one
         }[verb]

@@ -60,6 +60,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "board.set_text": {"text": ""},
     "config.reload": {},
     "stats.today": {},
+    "stats.my_day": {},
     "stats.report": {"from": "2026-03-01", "to": "2026-03-01", "format": "csv"},
 }
 
@@ -92,6 +93,7 @@ WRONG_TYPE: dict[str, tuple[str, Any]] = {
     "board.set_text": ("text", None),
     "config.reload": ("id", 17),
     "stats.today": ("office", 5),
+    "stats.my_day": ("office", 5),
     "stats.report": ("from", 20260301),
 }
 
@@ -116,6 +118,7 @@ OUT_OF_BOUNDS: dict[str, tuple[str, Any]] = {
     "ticket.reactivate": ("office", "demo office"),
     "ticket.set_priority": ("priority", "льготник"),
     "stats.today": ("office", "demo office"),
+    "stats.my_day": ("office", "demo office"),
     "stats.report": ("to", "2027-03-02"),     # 367 days
     "window.set_services": ("services", {"passport": 100.5}),
     "service.set_active": ("service", ".passport"),

@@ -11,18 +11,12 @@ from __future__ import annotations
 import base64
 import csv
 import io
-from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from support.event_time import US, micros
 
-US = 1_000_000
 NORM_S = 15 * 60
-
-
-def micros(timestamp: str) -> int:
-    moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%S.%fZ")
-    return (moment - datetime(1970, 1, 1)) // timedelta(microseconds=1)
 
 
 def interpolate(ordered: list[int], q: float) -> float:
