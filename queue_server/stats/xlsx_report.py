@@ -71,7 +71,7 @@ def _table_sheet(ws: Worksheet, office: OfficeReport, table: Table, heading: str
     ws["A1"].font = TITLE
     ws["A2"] = f"Период: {office.first:%d.%m.%Y} — {office.last:%d.%m.%Y} (местное время, {office.timezone})"
     placed = _write_table(ws, table, 4)
-    ws.freeze_panes = ws.cell(row=placed.first_row, column=2)
+    ws.freeze_panes = ws.cell(row=placed.first_row, column=2).coordinate
     if table.rows:
         ws.auto_filter.ref = f"A{placed.header_row}:{get_column_letter(len(table.columns))}{placed.last_row}"
     return placed
@@ -203,6 +203,7 @@ SHEETS = (
 def save_xlsx(report: Report, path: str | Path) -> None:
     book = Workbook()
     first = book.active
+    assert isinstance(first, Worksheet)   # a new workbook's one sheet
     several = len(report.offices) > 1
     if several:
         first.title = "Офисы"
