@@ -16,11 +16,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event, select
 from support.offices import T0, small_office
 
 from queue_server.core import commands as c
+from queue_server.printing import jobs
 from queue_server.store import Store
 from queue_server.store.consistency import check_office
+from queue_server.store.schema import PrintJobRow
 
 WORKER = str(Path(__file__).resolve().parent.parent / "support" / "store_worker.py")
 OFFICES = ("a", "b", "c")
@@ -99,3 +102,33 @@ def test_two_processes_locking_offices_in_opposite_orders_neither_deadlock_nor_i
             assert {t for t in tx.state.tickets if t.startswith(office_id)} == {t for t in issued if t.startswith(office_id)}
             numbers = sorted(t.number for t in tx.state.tickets.values())
         assert numbers == list(range(1, 301)), "each office numbered its 300 tickets once, in one sequence"
+
+
+def test_the_offices_are_locked_and_the_print_jobs_written_one_statement_each_whatever_their_number(region: Store) -> None:
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(region.engines.write, "before_cursor_execute", seen)
+    try:
+        with region.transaction(OFFICES) as txs:
+            for office_id in OFFICES:
+                txs[office_id].handle(c.IssueTicket(f"{office_id}1", "passport"), T0)
+                txs[office_id].print_jobs.append(jobs.job_row(f"pj-{office_id}", office_id, "p1", "kiosk-1", T0,
+                                                              ticket_id=f"{office_id}1"))
+    finally:
+        event.remove(region.engines.write, "before_cursor_execute", seen)
+    locks = [s for s in statements if s.startswith("SELECT offices.id, offices.last_seq FROM offices")]
+    assert len(locks) == 1 and "ORDER BY offices.id" in locks[0]
+    assert len([s for s in statements if s.startswith("INSERT INTO print_jobs")]) == 1
+    with region.engines.read.connect() as conn:
+        rows = conn.execute(select(PrintJobRow.id, PrintJobRow.office_id, PrintJobRow.ticket_id).order_by(PrintJobRow.id)).all()
+    assert [tuple(r) for r in rows] == [("pj-a", "a", "a1"), ("pj-b", "b", "b1"), ("pj-c", "c", "c1")]
+
+
+def test_a_transaction_over_an_office_without_a_row_fails_and_changes_nothing(region: Store) -> None:
+    region.offices["ghost"] = small_office(office_id="ghost")
+    with pytest.raises(LookupError), region.transaction(["a", "ghost"]) as txs:
+        txs["a"].handle(c.IssueTicket("a-never", "passport"), T0)
+    assert region.head("a") == 1
