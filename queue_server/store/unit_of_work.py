@@ -34,7 +34,7 @@ from queue_server.core.engine import QueueEngine
 from queue_server.core.events import Event, EventType
 from queue_server.core.office_state import OfficeState
 
-from .mapping import event_values, ticket_values, window_values
+from .mapping import event_values, ticket_changes, ticket_values, window_values
 from .writes import ConcurrencyConflict, Writes, stored_replies, where
 
 
@@ -123,7 +123,7 @@ class OfficeTransaction:
             if ticket_id in issued:
                 writes.new_tickets.append(ticket_values(ticket, office_id))
             else:
-                writes.tickets.append(where(ticket_values(ticket, office_id), id=ticket_id, version=ticket.version - count))
+                writes.tickets.append(where(ticket_changes(ticket), id=ticket_id, version=ticket.version - count))
         for number in sorted({e.window for e in numbered if e.window is not None}):
             writes.windows.append(where(window_values(state.windows[number], office_id), office_id=office_id, number=number))
         latest: dict[tuple[str, str], int] = {}
