@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,6 +38,7 @@ from queue_server.core.events import Event
 from queue_server.core.model import Channel
 from queue_server.core.office_state import Ticket
 from queue_server.core.states import TicketState
+from queue_server.ids import random_hex
 from queue_server.printing import jobs
 from queue_server.printing.layouts import pin_of
 from queue_server.store import OfficeTransaction, Store
@@ -200,7 +200,7 @@ class Dispatcher:
         if printer is None or not self.printers.has_printer(office_id, printer):
             return None
         job_id, device = jobs.new_job_id(), p.user if p.is_public else ""
-        tx.on_persist.append(lambda conn: jobs.insert_job(conn, job_id, office_id, ticket.id, printer, device, now))
+        tx.print_jobs.append(jobs.job_row(job_id, office_id, printer, device, now, ticket_id=ticket.id))
         prints.append(PrintOrder(office_id, printer, job_id, ahead, wait_s))
         return job_id
 
@@ -219,8 +219,8 @@ class Dispatcher:
         if printer is None or not self.printers.has_printer(office_id, printer):
             raise RequestRefused(ErrorCode.NO_PRINTER, "no such printer" if printer else "no printer to print on")
         job_id, device = jobs.new_job_id(), p.user if p.is_public else ""
-        tx.on_persist.append(lambda conn: jobs.insert_info_job(conn, job_id, office_id, service.id, msg.lang.value, printer,
-                                                               device, now))
+        tx.print_jobs.append(jobs.job_row(job_id, office_id, printer, device, now, service_id=service.id,
+                                          lang=msg.lang.value))
         prints.append(PrintOrder(office_id, printer, job_id))
         status = self.printers.status_of(office_id, printer)
         return PrintInfoResult(office=office_id, service=service.id, printer=printer, print_job=job_id,
@@ -267,7 +267,7 @@ class Dispatcher:
                                 services=dict(window.services), seq=seq())
 
         if isinstance(msg, m.TicketIssue):
-            ticket_id = "t" + uuid.uuid4().hex
+            ticket_id = "t" + random_hex()
             tx.handle(c.IssueTicket(ticket_id, msg.service, msg.priority, Channel(msg.channel.value), p.user), now)
             ticket = engine.ticket(ticket_id)
             result = msgspec.structs.replace(issue_result(engine, office_id, ticket, now, seq()), pin=pin_of(ticket))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from queue_protocol.enums import PrintJobKind, PrintJobState
 from queue_server.core.office_state import Ticket
+from queue_server.ids import random_hex
 from queue_server.store import Store
 from queue_server.store.mapping import ticket_from_row
 from queue_server.store.schema import PrintJobRow, TicketRow
@@ -33,26 +34,17 @@ class Job:
 
 
 def new_job_id() -> str:
-    return "pj" + uuid.uuid4().hex
+    return "pj" + random_hex()
 
 
-def insert_job(conn: Connection, job_id: str, office_id: str, ticket_id: str, printer_id: str, device_id: str,
-               now: datetime) -> None:
-    _insert(conn, job_id, office_id, printer_id, device_id, now, kind=PrintJobKind.TICKET.value, ticket_id=ticket_id)
-
-
-def insert_info_job(conn: Connection, job_id: str, office_id: str, service_id: str, lang: str, printer_id: str,
-                    device_id: str, now: datetime) -> None:
-    _insert(conn, job_id, office_id, printer_id, device_id, now, kind=PrintJobKind.INFO.value, service_id=service_id,
-            lang=lang)
-
-
-def _insert(conn: Connection, job_id: str, office_id: str, printer_id: str, device_id: str, now: datetime,
-            **what: str) -> None:
-    conn.execute(insert(PrintJobRow).values(
-        id=job_id, office_id=office_id, printer_id=printer_id, device_id=device_id,
-        state=PrintJobState.QUEUED.value, attempts=0, reason="", created_at=now, updated_at=now, **what,
-    ))
+def job_row(job_id: str, office_id: str, printer_id: str, device_id: str, now: datetime, *, ticket_id: str | None = None,
+            service_id: str | None = None, lang: str = "ru") -> dict[str, Any]:
+    """A queued job's row, for ``OfficeTransaction.print_jobs`` (written with the batch's rows, after the
+    tickets it refers to): a ticket's job has ``ticket_id``, a service's info page ``service_id``."""
+    kind = PrintJobKind.TICKET if ticket_id is not None else PrintJobKind.INFO
+    return {"id": job_id, "office_id": office_id, "kind": kind.value, "ticket_id": ticket_id, "service_id": service_id,
+            "lang": lang, "printer_id": printer_id, "device_id": device_id, "state": PrintJobState.QUEUED.value,
+            "attempts": 0, "reason": "", "created_at": now, "updated_at": now}
 
 
 def mark(store: Store, job_id: str, state: PrintJobState, now: datetime, reason: str = "", attempt: bool = False) -> None:

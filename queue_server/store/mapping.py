@@ -27,6 +27,14 @@ def ticket_values(ticket: Ticket, office_id: str) -> dict[str, Any]:
     return values
 
 
+def ticket_changes(ticket: Ticket) -> dict[str, Any]:
+    """The columns an update of a ticket sets: not its keys, which never change.  Naming ``id`` in an
+    UPDATE makes SQLite check every row that refers to the ticket (print jobs: a scan of the table)."""
+    values = ticket_values(ticket, "")
+    del values["id"], values["office_id"]
+    return values
+
+
 def ticket_from_row(row: TicketRow) -> Ticket:
     values = {name: getattr(row, name) for name in TICKET_FIELDS}
     return Ticket(**values, state=TicketState(row.state), channel=Channel(row.channel), order=row.issue_order)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from queue_server.core.engine import QueueEngine
@@ -34,6 +34,8 @@ from .unit_of_work import ConcurrencyConflict, OfficeTransaction
 from .writes import Writes
 
 CATCH_UP_LIMIT = 5000
+LOCK = (select(OfficeRow.id, OfficeRow.last_seq).where(OfficeRow.id.in_(bindparam("ids", expanding=True)))
+        .order_by(OfficeRow.id))
 
 
 def sha256(token: str) -> str:
@@ -45,6 +47,7 @@ class Store:
         self.engines = engines
         self.offices: dict[str, Office] = {}
         self._engines: dict[str, QueueEngine] = {}
+        self._lock_query = LOCK if engines.is_sqlite else LOCK.with_for_update()
 
     @classmethod
     def open(cls, url: str | None = None, *, upgrade: bool = True) -> Store:
@@ -106,8 +109,7 @@ class Store:
             transaction = conn.begin()
             txs: dict[str, OfficeTransaction] = {}
             try:
-                for office_id in sorted(set(office_ids)):
-                    head = self._lock(conn, office_id)
+                for office_id, head in self._lock(conn, sorted(set(office_ids))).items():
                     txs[office_id] = OfficeTransaction(conn, self._engine_at(conn, self.offices[office_id], head),
                                                        office_id, head)
                 yield txs
@@ -123,11 +125,15 @@ class Store:
                 transaction.rollback()
                 raise
 
-    def _lock(self, conn: Connection, office_id: str) -> int:
-        query = select(OfficeRow.last_seq).where(OfficeRow.id == office_id)
-        if not self.engines.is_sqlite:
-            query = query.with_for_update()
-        return int(conn.execute(query).scalar_one())
+    def _lock(self, conn: Connection, office_ids: list[str]) -> dict[str, int]:
+        """The heads of ``office_ids`` (sorted), their rows locked by one statement: PostgreSQL locks
+        the rows of ``ORDER BY ... FOR UPDATE`` in the sorted order, SQLite's ``BEGIN IMMEDIATE``
+        already holds the database's write lock."""
+        heads = {row.id: int(row.last_seq) for row in conn.execute(self._lock_query, {"ids": office_ids})}
+        missing = [office_id for office_id in office_ids if office_id not in heads]
+        if missing:
+            raise LookupError(f"no office row for {missing}")
+        return {office_id: heads[office_id] for office_id in office_ids}
 
     def _engine_at(self, conn: Connection, office: Office, head: int) -> QueueEngine:
         engine = self._engines.get(office.id)

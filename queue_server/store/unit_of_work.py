@@ -11,7 +11,7 @@ by another process catches up by applying the events it missed, a missing or dou
 rebuilt from the tables.  The caller runs commands through ``tx.handle``.  On leaving the
 block (or earlier, ``flush``, when a command must read back what the transaction wrote) the
 pending events get the next sequence numbers, and the rows they changed (events, tickets,
-windows, counters, the office row), the print jobs of ``on_persist`` and the saved replies
+windows, counters, the office row), the print jobs of ``print_jobs`` and the saved replies
 are written — for all offices of the transaction together, one statement a kind
 (``writes.py``) — and committed at once.  Ticket rows are updated compare-and-set on their
 version, the office row on its ``last_seq``; a mismatch (which the lock makes impossible
@@ -23,7 +23,6 @@ never runs ahead of the database.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -35,7 +34,7 @@ from queue_server.core.engine import QueueEngine
 from queue_server.core.events import Event, EventType
 from queue_server.core.office_state import OfficeState
 
-from .mapping import event_values, ticket_values, window_values
+from .mapping import event_values, ticket_changes, ticket_values, window_values
 from .writes import ConcurrencyConflict, Writes, stored_replies, where
 
 
@@ -49,7 +48,7 @@ class OfficeTransaction:
         self.start_seq = start_seq
         self.events: list[Event] = []      # handled, not yet numbered and written
         self.committed: list[Event] = []   # numbered and written (committed once the block ends)
-        self.on_persist: list[Callable[[Connection], None]] = []  # rows that refer to this command's tickets
+        self.print_jobs: list[dict[str, Any]] = []   # rows that refer to this transaction's tickets
         self._replies: dict[str, tuple[dict[str, Any], datetime]] = {}   # saved, not yet written
         self._known: dict[str, dict[str, Any] | None] = {}              # looked up or written already
 
@@ -107,8 +106,8 @@ class OfficeTransaction:
             self.state.last_seq = self.start_seq = numbered[-1].seq
             self.committed += numbered
             self.events = []
-        writes.after += self.on_persist
-        self.on_persist = []
+        writes.print_jobs += self.print_jobs
+        self.print_jobs = []
         for key, (reply, at) in self._replies.items():
             writes.replies.append({"key": key, "office_id": self.office_id, "at": at, "reply": reply})
             self._known[key] = reply
@@ -124,7 +123,7 @@ class OfficeTransaction:
             if ticket_id in issued:
                 writes.new_tickets.append(ticket_values(ticket, office_id))
             else:
-                writes.tickets.append(where(ticket_values(ticket, office_id), id=ticket_id, version=ticket.version - count))
+                writes.tickets.append(where(ticket_changes(ticket), id=ticket_id, version=ticket.version - count))
         for number in sorted({e.window for e in numbered if e.window is not None}):
             writes.windows.append(where(window_values(state.windows[number], office_id), office_id=office_id, number=number))
         latest: dict[tuple[str, str], int] = {}

@@ -10,13 +10,12 @@ so one row that did not match makes the total fall short (both drivers report sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Insert, Table, Update, bindparam, insert, select, update
 
-from .schema import Base, CounterRow, EventRow, OfficeRow, ReplyRow, TicketRow, WindowRow
+from .schema import Base, CounterRow, EventRow, OfficeRow, PrintJobRow, ReplyRow, TicketRow, WindowRow
 
 Row = dict[str, Any]
 KEY = "w_"   # where-clause parameters; the other keys of a row are the columns to set
@@ -33,9 +32,9 @@ def _update(model: type, *columns: str) -> Update:
     return update(table).where(*(table.c[name] == bindparam(KEY + name) for name in columns))
 
 
-EVENTS, TICKETS, WINDOWS, COUNTERS, OFFICES, REPLIES = (
-    _table(m) for m in (EventRow, TicketRow, WindowRow, CounterRow, OfficeRow, ReplyRow))
-INSERT: dict[str, Insert] = {t.name: insert(t) for t in (EVENTS, TICKETS, WINDOWS, COUNTERS, REPLIES)}
+EVENTS, TICKETS, WINDOWS, COUNTERS, OFFICES, REPLIES, PRINT_JOBS = (
+    _table(m) for m in (EventRow, TicketRow, WindowRow, CounterRow, OfficeRow, ReplyRow, PrintJobRow))
+INSERT: dict[str, Insert] = {t.name: insert(t) for t in (EVENTS, TICKETS, WINDOWS, COUNTERS, REPLIES, PRINT_JOBS)}
 TICKET_CAS = _update(TicketRow, "id", "version")
 WINDOW_UPDATE = _update(WindowRow, "office_id", "number")
 COUNTER_UPDATE = _update(CounterRow, "office_id", "grp", "day")
@@ -55,7 +54,7 @@ class Writes:
     windows: list[Row] = field(default_factory=list)     # update, or insert when missing
     counters: list[Row] = field(default_factory=list)    # update, or insert when missing
     offices: list[Row] = field(default_factory=list)     # compare-and-set on last_seq
-    after: list[Callable[[Connection], None]] = field(default_factory=list)  # rows referring to tickets
+    print_jobs: list[Row] = field(default_factory=list)  # after the tickets they refer to
     replies: list[Row] = field(default_factory=list)
 
     def execute(self, conn: Connection) -> None:
@@ -67,8 +66,8 @@ class Writes:
         _upsert(conn, WINDOW_UPDATE, INSERT["windows"], self.windows)
         _upsert(conn, COUNTER_UPDATE, INSERT["counters"], self.counters)
         _expect(conn, OFFICE_CAS, self.offices, "an office moved past the seq its lock read")
-        for write in self.after:
-            write(conn)
+        if self.print_jobs:
+            conn.execute(INSERT["print_jobs"], self.print_jobs)
         if self.replies:
             conn.execute(INSERT["replies"], self.replies)
 

@@ -12,15 +12,19 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event, select
 from support.offices import T0, small_office
 
 from queue_server.core import commands as c
+from queue_server.printing import jobs
 from queue_server.store import Store
 from queue_server.store.consistency import check_office
+from queue_server.store.schema import PrintJobRow
 
 WORKER = str(Path(__file__).resolve().parent.parent / "support" / "store_worker.py")
 OFFICES = ("a", "b", "c")
@@ -99,3 +103,52 @@ def test_two_processes_locking_offices_in_opposite_orders_neither_deadlock_nor_i
             assert {t for t in tx.state.tickets if t.startswith(office_id)} == {t for t in issued if t.startswith(office_id)}
             numbers = sorted(t.number for t in tx.state.tickets.values())
         assert numbers == list(range(1, 301)), "each office numbered its 300 tickets once, in one sequence"
+
+
+@contextmanager
+def statements_of(store: Store) -> Iterator[list[str]]:
+    """The SQL the store's writer sends inside the block, whitespace normalised."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(store.engines.write, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(store.engines.write, "before_cursor_execute", seen)
+
+
+def test_the_offices_are_locked_and_the_print_jobs_written_one_statement_each_whatever_their_number(region: Store) -> None:
+    with statements_of(region) as statements, region.transaction(OFFICES) as txs:
+        for office_id in OFFICES:
+            txs[office_id].handle(c.IssueTicket(f"{office_id}1", "passport"), T0)
+            txs[office_id].print_jobs.append(jobs.job_row(f"pj-{office_id}", office_id, "p1", "kiosk-1", T0,
+                                                          ticket_id=f"{office_id}1"))
+    locks = [s for s in statements if s.startswith("SELECT offices.id, offices.last_seq FROM offices")]
+    assert len(locks) == 1 and "ORDER BY offices.id" in locks[0]
+    assert len([s for s in statements if s.startswith("INSERT INTO print_jobs")]) == 1
+    with region.engines.read.connect() as conn:
+        rows = conn.execute(select(PrintJobRow.id, PrintJobRow.office_id, PrintJobRow.ticket_id).order_by(PrintJobRow.id)).all()
+    assert [tuple(r) for r in rows] == [("pj-a", "a", "a1"), ("pj-b", "b", "b1"), ("pj-c", "c", "c1")]
+
+
+def test_a_transaction_over_an_office_without_a_row_fails_and_changes_nothing(region: Store) -> None:
+    region.offices["ghost"] = small_office(office_id="ghost")
+    with pytest.raises(LookupError), region.transaction(["a", "ghost"]) as txs:
+        txs["a"].handle(c.IssueTicket("a-never", "passport"), T0)
+    assert region.head("a") == 1
+
+
+def test_a_ticket_update_sets_no_key_so_the_rows_referring_to_the_ticket_are_not_checked(region: Store) -> None:
+    with region.office("a") as tx:
+        tx.handle(c.IssueTicket("a1", "passport"), T0)
+        tx.print_jobs.append(jobs.job_row("pj-a1", "a", "p1", "kiosk-1", T0, ticket_id="a1"))
+    with statements_of(region) as statements, region.office("a") as tx:
+        tx.handle(c.CallNext(1, "op1"), T0 + timedelta(seconds=1))
+    [update] = [s for s in statements if s.startswith("UPDATE tickets SET")]
+    assigned = update.split(" SET ")[1].split(" WHERE ")[0]
+    assert "state=" in assigned.replace(" ", "")
+    assert not {"id", "office_id"} & {part.split("=")[0].strip() for part in assigned.split(",")}
+    assert region.events_since("a", 2)[0].ticket_id == "a1" and check_office(region, small_office(office_id="a")) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from support.offices import T0
 
 from queue_server.core import commands as c
@@ -24,9 +24,9 @@ def test_ticket_jobs_survive_0004_down_and_up_and_info_jobs_go_down_cleanly(stor
     with store.office("test") as tx:
         tx.handle(c.OpenWindow(1, "op1"), T0)
         tx.handle(c.IssueTicket("t1", "passport"), T0)
-        tx.on_persist.append(lambda conn: jobs.insert_job(conn, "pj-ticket", "test", "t1", "p1", "kiosk-1", T0))
+        tx.print_jobs.append(jobs.job_row("pj-ticket", "test", "p1", "kiosk-1", T0, ticket_id="t1"))
     with store.engines.write.begin() as conn:
-        jobs.insert_info_job(conn, "pj-info", "test", "passport", "en", "p1", "kiosk-1", T0)
+        conn.execute(insert(PrintJobRow), jobs.job_row("pj-info", "test", "p1", "kiosk-1", T0, service_id="passport", lang="en"))
     loaded = jobs.load(store, "pj-info")
     assert loaded is not None and loaded[1] is None and (loaded[0].kind, loaded[0].lang) == ("info", "en")
 
