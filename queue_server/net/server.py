@@ -126,8 +126,9 @@ class TalonServer:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        for connection in list(self.connections):
-            await connection.ws.close(CloseCode.SERVER_RESTART, "server stopping")
+        # all at once: a client that never answers the close costs its close timeout, not everyone's
+        await asyncio.gather(*(connection.ws.close(CloseCode.SERVER_RESTART, "server stopping")
+                               for connection in list(self.connections)), return_exceptions=True)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()

@@ -9,6 +9,10 @@ duplicated.  ``talon-server db check`` then replays the log against the tables.
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
+import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -139,3 +143,28 @@ async def test_two_server_processes_share_one_postgresql_office(start_server: Ca
     assert last["seq"] == reply["result"]["seq"] + 1 and last["number"] == reply["result"]["number"] + 1
     await board.wait_event(last["seq"])
     board.assert_in_order()
+
+
+def silent_client(port: int) -> socket.socket:
+    """A websocket client that opens the connection and then never reads or answers again."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    assert sock.recv(4096).startswith(b"HTTP/1.1 101")
+    return sock
+
+
+async def test_a_stop_waits_for_silent_clients_together_not_one_after_another(
+        start_server: Callable[..., ServerProcess]) -> None:
+    """Each silent client holds the stop for the websocket close timeout (10 s): in parallel, once."""
+    server = start_server()
+    silent = [silent_client(server.port) for _ in range(3)]
+    try:
+        began = time.monotonic()
+        assert await asyncio.to_thread(server.stop, 60.0) == 0
+        took = time.monotonic() - began
+    finally:
+        for sock in silent:
+            sock.close()
+    assert took < 20, f"the stop took {took:.1f} s: the silent clients were waited for one by one"
