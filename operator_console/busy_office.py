@@ -45,12 +45,14 @@ async def _quiet(client: QueueClient, verb: str, **fields: Any) -> dict[str, obj
         return None
 
 
-async def make_busy(url: str, password: str = "demo") -> int:
-    """Open windows, issue tickets, call some; returns how many tickets were issued."""
+async def make_busy(url: str, password: str = "demo", keep_free: int | None = None) -> int:
+    """Open windows (all but ``keep_free``: the screenshot console's own), issue tickets, call some;
+    returns how many tickets were issued."""
+    operators = [entry for entry in OPERATORS if entry[1] != keep_free]
     clients: list[QueueClient] = []
     try:
         staff = {}
-        for login, window, _ in OPERATORS:
+        for login, window, _ in operators:
             client = await _client(url, PasswordLogin(login, password))
             clients.append(client)
             await _quiet(client, "window.open", window=window)
@@ -65,7 +67,7 @@ async def make_busy(url: str, password: str = "demo") -> int:
                 wanted = priority if priority in priorities and n == 0 else None
                 if await _quiet(kiosk, "ticket.issue", service=service, priority=wanted) is not None:
                     issued += 1
-        for login, _, plan in OPERATORS:
+        for login, _, plan in operators:
             client = staff[login]
             if plan in ("call", "serve"):
                 called = await _quiet(client, "call.next")
@@ -80,5 +82,5 @@ async def make_busy(url: str, password: str = "demo") -> int:
                 await client.close()
 
 
-def run(url: str) -> int:
-    return asyncio.run(make_busy(url))
+def run(url: str, keep_free: int | None = None) -> int:
+    return asyncio.run(make_busy(url, keep_free=keep_free))

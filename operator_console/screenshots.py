@@ -128,7 +128,7 @@ def _settle(main: MainWindow) -> None:
 def take(url: str, user: str, password: str, window: int, out: Path) -> list[Path]:
     """Every screen, in the order of a working day; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
-    busy_office.run(url)
+    busy_office.run(url, keep_free=window)
     model = ConsoleModel()
     main = MainWindow(model, url)
     main.resize(*SIZE)

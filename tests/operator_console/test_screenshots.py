@@ -26,7 +26,7 @@ def test_screenshot_mode_writes_every_screen(talon, tmp_path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [sys.executable, "-m", "operator_console.app", "--server", talon.url, "--user", "manager", "--password", "demo",
-         "--window", "1", "--screenshot", str(out)],
+         "--window", "2", "--screenshot", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     files = sorted(out.glob("console-*.png"))
