@@ -8,7 +8,7 @@ database is emptied before each test.  Without the variable the PostgreSQL half 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -28,24 +28,22 @@ def reset_postgres(url: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/talon.sqlite3"
-        return
+def database_url(kind: str, folder: Callable[[], os.PathLike[str]]) -> str:
+    """A fresh SQLite file in ``folder()``, or the emptied PostgreSQL test database (skip if none)."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder()}/talon.sqlite3"
     if not POSTGRES_URL:
         pytest.skip("TALON_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
     reset_postgres(POSTGRES_URL)
-    yield POSTGRES_URL
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str:
+    return database_url(request.param, lambda: tmp_path)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """``db_url`` for a module's one server (a subprocess shared by the module's tests)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('store')}/talon.sqlite3"
-        return
-    if not POSTGRES_URL:
-        pytest.skip("TALON_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
-    reset_postgres(POSTGRES_URL)
-    yield POSTGRES_URL
+    return database_url(request.param, lambda: tmp_path_factory.mktemp("store"))

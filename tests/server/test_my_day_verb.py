@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from support.event_time import US, micros
+from support.event_time import US, assert_figures, micros
 
 
 def operator_day(events: list[dict[str, Any]], operator: str, as_of: str) -> dict[str, Any]:
@@ -65,13 +64,6 @@ def operator_day(events: list[dict[str, Any]], operator: str, as_of: str) -> dic
     }
 
 
-def assert_day(got: dict[str, Any], want: dict[str, Any]) -> None:
-    for key, value in want.items():
-        if isinstance(value, float):
-            assert got[key] == pytest.approx(value, abs=1e-6), key
-        else:
-            assert got[key] == value, key
-
 
 async def test_each_operator_gets_their_own_day(start_server, db_url) -> None:
     server = start_server(db=db_url)
@@ -101,12 +93,12 @@ async def test_each_operator_gets_their_own_day(start_server, db_url) -> None:
     assert mine["operator"] == "operator2" and mine["office"] == "demo" and mine["head_seq"] >= head
     want = operator_day(manager.events(), "operator2", mine["as_of"])
     assert want["served"] == 2 and want["no_shows"] == 1 and want["transfers"] == 1 and want["called_first"] == 4
-    assert_day(mine, want)
+    assert_figures(mine, want)
     theirs = await other.ok("stats.my_day")
     assert theirs["operator"] == "operator7"
     want7 = operator_day(manager.events(), "operator7", theirs["as_of"])
     assert want7["served"] == 1 and want7["no_shows"] == 0 and want7["called_first"] == 1   # p4 was called first at 2
-    assert_day(theirs, want7)
+    assert_figures(theirs, want7)
     assert (await manager.ok("stats.my_day"))["served"] == 0       # a manager has no window: an empty day
     server.assert_clean_log()
 

@@ -13,8 +13,7 @@ import csv
 import io
 from typing import Any
 
-import pytest
-from support.event_time import US, micros
+from support.event_time import US, assert_figures, micros
 
 NORM_S = 15 * 60
 
@@ -61,13 +60,6 @@ def expected(events: list[dict[str, Any]], as_of: str, tickets: set[str]) -> dic
         "longest_wait_s": max(now - issued[t] for t in waiting) / US if waiting else None,
     }
 
-
-def assert_figures(got: dict[str, Any], want: dict[str, Any]) -> None:
-    for key, value in want.items():
-        if isinstance(value, float):
-            assert got[key] == pytest.approx(value, abs=1e-6), key      # microseconds, as stored
-        else:
-            assert got[key] == value, key
 
 
 async def test_stats_today_matches_an_independent_computation(start_server, db_url) -> None:
