@@ -128,21 +128,29 @@ def _services_chart(placed: _Placed) -> None:
     placed.ws.add_chart(chart, _below(placed))
 
 
-def _hours_charts(placed: _Placed) -> None:
-    if not placed.last_row >= placed.first_row:
-        return
+def _bars_with_line(placed: _Placed, title: str, bars_of: tuple[str, str], titles: tuple[str, str],
+                    line_of: tuple[str, str]) -> BarChart:
+    """Bars of column ``bars_of[0]`` by ``bars_of[1]``, and column ``line_of[0]`` as a line on a right-hand axis."""
     bars = BarChart()
-    bars.title = "Посетителей в день и открытых окон по часам"
-    bars.add_data(placed.ref("per_day"), titles_from_data=True)
-    bars.set_categories(placed.ref("hour", with_title=False))
-    _axes(bars, "час (местное время)", "талонов в день")
+    bars.title = title
+    bars.add_data(placed.ref(bars_of[0]), titles_from_data=True)
+    bars.set_categories(placed.ref(bars_of[1], with_title=False))
+    _axes(bars, *titles)
     line = LineChart()
-    line.add_data(placed.ref("windows_open"), titles_from_data=True)
+    line.add_data(placed.ref(line_of[0]), titles_from_data=True)
     line.y_axis.axId = 200
-    line.y_axis.title = "окон открыто"
+    line.y_axis.title = line_of[1]
     line.y_axis.crosses = "max"
     line.y_axis.delete = False
     bars += line
+    return bars
+
+
+def _hours_charts(placed: _Placed) -> None:
+    if not placed.last_row >= placed.first_row:
+        return
+    bars = _bars_with_line(placed, "Посетителей в день и открытых окон по часам", ("per_day", "hour"),
+                           ("час (местное время)", "талонов в день"), ("windows_open", "окон открыто"))
     bars.height, bars.width = 10, 22
     placed.ws.add_chart(bars, _below(placed))
     waits = LineChart()
@@ -158,18 +166,8 @@ def _hours_charts(placed: _Placed) -> None:
 def _days_chart(placed: _Placed) -> None:
     if not placed.last_row >= placed.first_row:
         return
-    bars = BarChart()
-    bars.title = "Талонов в день и доля вызванных в пределах норматива"
-    bars.add_data(placed.ref("tickets"), titles_from_data=True)
-    bars.set_categories(placed.ref("date", with_title=False))
-    _axes(bars, "дата", "талонов")
-    line = LineChart()
-    line.add_data(placed.ref("within_norm_pct"), titles_from_data=True)
-    line.y_axis.axId = 200
-    line.y_axis.title = "%"
-    line.y_axis.crosses = "max"
-    line.y_axis.delete = False
-    bars += line
+    bars = _bars_with_line(placed, "Талонов в день и доля вызванных в пределах норматива", ("tickets", "date"),
+                           ("дата", "талонов"), ("within_norm_pct", "%"))
     bars.height, bars.width = 10, 26
     placed.ws.add_chart(bars, _below(placed))
 

@@ -210,14 +210,18 @@ def connect_as() -> ConnectAs:
     return _connect_as
 
 
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
+def _running_emulator() -> Iterator[Emulator]:
     printer = EmulatedPrinter(state="ok")
     try:
         _, port = printer.start_tcp("127.0.0.1", 0)
         yield Emulator(printer, port)
     finally:
         printer.stop()
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    yield from _running_emulator()
 
 
 def _start(data_dir: Path, printer_url: str, db_url: str | None, log_name: str) -> Server:
@@ -261,12 +265,7 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
 
 @pytest.fixture(scope="module")
 def shared_emulator() -> Iterator[Emulator]:
-    printer = EmulatedPrinter(state="ok")
-    try:
-        _, port = printer.start_tcp("127.0.0.1", 0)
-        yield Emulator(printer, port)
-    finally:
-        printer.stop()
+    yield from _running_emulator()
 
 
 @pytest.fixture(scope="module")
